@@ -1,0 +1,25 @@
+namespace FakeCri.Cli.Serve;
+
+/// <summary>
+/// The settings of <c>fakecri serve</c>, one name per layer: the config-file key, the environment variable and
+/// the flag. Keeping them side by side is what makes the precedence rules checkable.
+/// </summary>
+internal static class ServeKeys
+{
+    public const string Listen = "listen";
+    public const string LogLevel = "logLevel";
+    public const string CgroupDriver = "cgroupDriver";
+    public const string RuntimeHandlers = "runtimeHandlers";
+
+    /// <summary>Environment variable → config key. Lists are comma-separated.</summary>
+    public static readonly IReadOnlyDictionary<string, string> EnvironmentVariables = new Dictionary<string, string>
+    {
+        ["FAKECRI_LISTEN"] = Listen,
+        ["FAKECRI_LOG_LEVEL"] = LogLevel,
+        ["FAKECRI_CGROUP_DRIVER"] = CgroupDriver,
+        ["FAKECRI_RUNTIME_HANDLERS"] = RuntimeHandlers,
+    };
+
+    /// <summary>The environment variable naming the config file when <c>--config</c> is not given.</summary>
+    public const string ConfigEnvironmentVariable = "FAKECRI_CONFIG";
+}

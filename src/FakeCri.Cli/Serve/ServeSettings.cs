@@ -1,0 +1,82 @@
+using FakeCri.Cri.V1;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace FakeCri.Cli.Serve;
+
+/// <summary>
+/// What <c>fakecri serve</c> runs with, resolved from the configuration layers (flags over <c>FAKECRI_*</c>
+/// environment variables over the <c>--config</c> file over defaults).
+/// </summary>
+internal sealed record ServeSettings(
+    IReadOnlyList<FakeCriEndpoint> Listen,
+    LogLevel LogLevel,
+    CgroupDriver CgroupDriver,
+    IReadOnlyList<string> RuntimeHandlers)
+{
+    /// <summary>Reads the settings; <see cref="SettingsException"/> names the bad key and value.</summary>
+    public static ServeSettings Resolve(IConfiguration configuration, Func<FakeCriEndpoint> defaultEndpoint)
+    {
+        var listen = ReadList(configuration, ServeKeys.Listen)
+            .Select(text => FakeCriEndpoint.TryParse(text, out var endpoint, out var error)
+                ? endpoint
+                : throw new SettingsException($"{ServeKeys.Listen}: {error}"))
+            .ToArray();
+        if (listen.Length == 0)
+        {
+            listen = [defaultEndpoint()];
+        }
+
+        var handlers = configuration.GetSection(ServeKeys.RuntimeHandlers).Exists()
+            ? ReadList(configuration, ServeKeys.RuntimeHandlers)
+            : FakeCriOptions.Default.RuntimeHandlers;
+
+        return new ServeSettings(
+            listen,
+            ParseLogLevel(configuration[ServeKeys.LogLevel]),
+            ParseCgroupDriver(configuration[ServeKeys.CgroupDriver]),
+            handlers.Distinct(StringComparer.Ordinal).ToArray());
+    }
+
+    /// <summary>The runtime options these settings describe.</summary>
+    public FakeCriOptions ToOptions(ILoggerFactory loggerFactory) => FakeCriOptions.Default with
+    {
+        Listen = Listen,
+        CgroupDriver = CgroupDriver,
+        RuntimeHandlers = RuntimeHandlers,
+        LoggerFactory = loggerFactory,
+    };
+
+    // A list is either one scalar (flags and environment variables: comma-separated) or, from a config file,
+    // an array. A scalar from a higher layer hides an array from the file, so layers replace lists whole
+    // instead of merging them index by index.
+    private static IReadOnlyList<string> ReadList(IConfiguration configuration, string key)
+    {
+        var section = configuration.GetSection(key);
+        var values = section.Value is { } scalar
+            ? scalar.Split(',')
+            : section.GetChildren().Select(child => child.Value ?? string.Empty);
+        return values.Select(v => v.Trim()).Where(v => v.Length > 0).ToArray();
+    }
+
+    private static LogLevel ParseLogLevel(string? text) => text?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "info" or "information" => LogLevel.Information,
+        "trace" => LogLevel.Trace,
+        "debug" => LogLevel.Debug,
+        "warn" or "warning" => LogLevel.Warning,
+        "error" => LogLevel.Error,
+        "critical" or "fatal" => LogLevel.Critical,
+        "none" or "off" => LogLevel.None,
+        _ => throw new SettingsException(
+            $"{ServeKeys.LogLevel}: \"{text}\" is not a log level (trace, debug, info, warn, error, critical, none)"),
+    };
+
+    private static CgroupDriver ParseCgroupDriver(string? text) => text?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "systemd" => CgroupDriver.Systemd,
+        "cgroupfs" => CgroupDriver.Cgroupfs,
+        _ => throw new SettingsException(
+            $"{ServeKeys.CgroupDriver}: \"{text}\" is not a cgroup driver (systemd, cgroupfs)"),
+    };
+}

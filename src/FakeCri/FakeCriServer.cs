@@ -1,0 +1,241 @@
+using System.Net;
+using FakeCri.Cri.V1;
+using FakeCri.Hosting.Internal;
+using FakeCri.Runtime;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace FakeCri;
+
+/// <summary>
+/// A running fake CRI runtime. One implementation with three doors: in-process (<see cref="StartInProcessAsync"/>,
+/// no sockets), and unix sockets and TCP ports (<see cref="StartAsync"/>). Dispose it to stop it; socket files it
+/// created are removed.
+/// </summary>
+/// <example>
+/// <code>
+/// await using var cri = await FakeCriServer.StartInProcessAsync();
+/// var version = await cri.RuntimeClient.VersionAsync(new VersionRequest());
+/// </code>
+/// </example>
+public sealed class FakeCriServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly Func<HttpMessageHandler> _createHandler;
+    private readonly Uri _address;
+    private readonly ILogger _logger;
+    private int _disposed;
+
+    private FakeCriServer(
+        FakeCriOptions options,
+        EmulatedRuntime runtime,
+        WebApplication app,
+        IReadOnlyList<FakeCriEndpoint> endpoints,
+        Func<HttpMessageHandler> createHandler,
+        Uri address,
+        ILogger logger)
+    {
+        Options = options;
+        Runtime = runtime;
+        _app = app;
+        Endpoints = endpoints;
+        _createHandler = createHandler;
+        _address = address;
+        _logger = logger;
+        Channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
+        {
+            HttpHandler = createHandler(),
+            DisposeHttpClient = true,
+        });
+        RuntimeClient = new RuntimeService.RuntimeServiceClient(Channel);
+        ImageClient = new ImageService.ImageServiceClient(Channel);
+    }
+
+    /// <summary>The options the fake was started with.</summary>
+    public FakeCriOptions Options { get; }
+
+    /// <summary>The emulated runtime behind every door.</summary>
+    public EmulatedRuntime Runtime { get; }
+
+    /// <summary>
+    /// The network doors, with the real port of every TCP endpoint that asked for port 0. Empty for an in-process
+    /// fake.
+    /// </summary>
+    public IReadOnlyList<FakeCriEndpoint> Endpoints { get; }
+
+    /// <summary>True when the fake serves through the in-process door only.</summary>
+    public bool IsInProcess => Endpoints.Count == 0;
+
+    /// <summary>
+    /// A channel to the fake: backed by the in-process test server, or connected to the first network endpoint.
+    /// Owned by the server; disposed with it.
+    /// </summary>
+    public GrpcChannel Channel { get; }
+
+    /// <summary>A RuntimeService client on <see cref="Channel"/>.</summary>
+    public RuntimeService.RuntimeServiceClient RuntimeClient { get; }
+
+    /// <summary>An ImageService client on <see cref="Channel"/>.</summary>
+    public ImageService.ImageServiceClient ImageClient { get; }
+
+    /// <summary>
+    /// Starts a fake reachable only from this process, through an in-memory HTTP/2 server (no sockets, no ports).
+    /// </summary>
+    public static async Task<FakeCriServer> StartInProcessAsync(
+        FakeCriOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        options ??= FakeCriOptions.Default;
+        var runtime = new EmulatedRuntime(options);
+        var builder = CreateBuilder(options, runtime);
+        builder.WebHost.UseTestServer();
+
+        var app = Build(builder);
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        var testServer = app.GetTestServer();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger<FakeCriServer>();
+        HostingLog.StartedInProcess(logger);
+        return new FakeCriServer(options, runtime, app, [], testServer.CreateHandler, testServer.BaseAddress, logger);
+    }
+
+    /// <summary>
+    /// Starts a fake listening on every endpoint in <see cref="FakeCriOptions.Listen"/> (HTTP/2 without TLS, as
+    /// kubelet and crictl connect). A stale socket file left by a dead server is replaced.
+    /// </summary>
+    /// <exception cref="FakeCriStartupException">An endpoint is held by a live server or a non-socket file.</exception>
+    public static async Task<FakeCriServer> StartAsync(
+        FakeCriOptions options,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Listen.Count == 0)
+        {
+            throw new ArgumentException(
+                "no endpoint to listen on: set FakeCriOptions.Listen, or use StartInProcessAsync", nameof(options));
+        }
+
+        var runtime = new EmulatedRuntime(options);
+        var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
+        var logger = loggerFactory.CreateLogger<FakeCriServer>();
+
+        foreach (var endpoint in options.Listen.Where(e => e.Kind == FakeCriEndpointKind.Unix))
+        {
+            if (UnixSocketFile.PrepareForBind(endpoint))
+            {
+                HostingLog.StaleSocketRemoved(logger, endpoint.SocketPath!);
+            }
+        }
+
+        var builder = CreateBuilder(options, runtime);
+        var listens = new List<(FakeCriEndpoint Endpoint, ListenOptions Listen)>();
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            foreach (var endpoint in options.Listen)
+            {
+                void Http2Only(ListenOptions listen)
+                {
+                    listen.Protocols = HttpProtocols.Http2;
+                    listens.Add((endpoint, listen));
+                }
+
+                if (endpoint.Kind == FakeCriEndpointKind.Unix)
+                {
+                    kestrel.ListenUnixSocket(endpoint.SocketPath!, Http2Only);
+                }
+                else
+                {
+                    kestrel.Listen(endpoint.Address!, endpoint.Port, Http2Only);
+                }
+            }
+        });
+
+        var app = Build(builder);
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException exception)
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            var failed = options.Listen.FirstOrDefault(e => exception.Message.Contains(e.ToString(), StringComparison.Ordinal))
+                ?? options.Listen[0];
+            throw new FakeCriStartupException(failed, $"cannot listen on {failed}: {exception.Message}", exception);
+        }
+
+        var bound = listens
+            .Select(l => l.Endpoint.Kind == FakeCriEndpointKind.Tcp && l.Listen.IPEndPoint is IPEndPoint ip
+                ? l.Endpoint.WithPort(ip.Port)
+                : l.Endpoint)
+            .ToArray();
+        foreach (var endpoint in bound)
+        {
+            HostingLog.Listening(logger, endpoint);
+        }
+
+        var first = bound[0];
+        return new FakeCriServer(
+            options, runtime, app, bound, () => FakeCriChannel.CreateHandler(first), FakeCriChannel.AddressOf(first), logger);
+    }
+
+    /// <summary>
+    /// A fresh HTTP/2 handler that reaches this fake, for clients generated from another copy of the CRI proto.
+    /// Pair it with <see cref="BaseAddress"/>; the caller owns and disposes it.
+    /// </summary>
+    public HttpMessageHandler CreateHttpMessageHandler() => _createHandler();
+
+    /// <summary>The address to give <see cref="GrpcChannel.ForAddress(Uri, GrpcChannelOptions)"/> with that handler.</summary>
+    public Uri BaseAddress => _address;
+
+    /// <summary>Stops the fake, closes its doors and removes the socket files it created.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        Channel.Dispose();
+        try
+        {
+            await _app.StopAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            await _app.DisposeAsync().ConfigureAwait(false);
+            foreach (var endpoint in Endpoints.Where(e => e.Kind == FakeCriEndpointKind.Unix))
+            {
+                UnixSocketFile.RemoveOwned(endpoint.SocketPath!);
+            }
+
+            HostingLog.Stopped(_logger);
+        }
+    }
+
+    private static WebApplicationBuilder CreateBuilder(FakeCriOptions options, EmulatedRuntime runtime)
+    {
+        // The empty builder reads no appsettings.json and no ASPNETCORE_* variables: a fake inside someone's test
+        // run must not pick up that process's web configuration.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "FakeCri" });
+        builder.Services.AddSingleton(options.LoggerFactory ?? NullLoggerFactory.Instance);
+        builder.Services.AddSingleton<IHostLifetime, EmbeddedHostLifetime>();
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(5));
+        builder.Services.AddCriServices(runtime);
+        return builder;
+    }
+
+    private static WebApplication Build(WebApplicationBuilder builder)
+    {
+        var app = builder.Build();
+        app.UseRouting();
+        app.MapCriServices();
+        return app;
+    }
+}

@@ -1,0 +1,40 @@
+using FakeCri.Cri.V1;
+using FakeCri.Runtime;
+using Grpc.Core;
+
+namespace FakeCri.Grpc.Internal;
+
+/// <summary>
+/// Serves the 6 ImageService RPCs by handing each request to the <see cref="EmulatedRuntime"/>. Thin on purpose: no
+/// behaviour lives here, so every door (in-process, unix socket, TCP) behaves the same.
+/// </summary>
+internal sealed class ImageServiceAdapter : ImageService.ImageServiceBase
+{
+    private readonly EmulatedRuntime _runtime;
+
+    public ImageServiceAdapter(EmulatedRuntime runtime)
+    {
+        _runtime = runtime;
+    }
+
+    public override Task<ListImagesResponse> ListImages(ListImagesRequest request, ServerCallContext context) =>
+        throw CriException.Unimplemented(nameof(ListImages));
+
+    public override Task StreamImages(
+        StreamImagesRequest request,
+        IServerStreamWriter<StreamImagesResponse> responseStream,
+        ServerCallContext context) =>
+        throw CriException.Unimplemented(nameof(StreamImages));
+
+    public override Task<ImageStatusResponse> ImageStatus(ImageStatusRequest request, ServerCallContext context) =>
+        throw CriException.Unimplemented(nameof(ImageStatus));
+
+    public override Task<PullImageResponse> PullImage(PullImageRequest request, ServerCallContext context) =>
+        throw CriException.Unimplemented(nameof(PullImage));
+
+    public override Task<RemoveImageResponse> RemoveImage(RemoveImageRequest request, ServerCallContext context) =>
+        throw CriException.Unimplemented(nameof(RemoveImage));
+
+    public override Task<ImageFsInfoResponse> ImageFsInfo(ImageFsInfoRequest request, ServerCallContext context) =>
+        throw CriException.Unimplemented(nameof(ImageFsInfo));
+}

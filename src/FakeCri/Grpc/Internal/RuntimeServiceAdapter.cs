@@ -1,0 +1,142 @@
+using FakeCri.Cri.V1;
+using FakeCri.Runtime;
+using Grpc.Core;
+
+namespace FakeCri.Grpc.Internal;
+
+/// <summary>
+/// Serves the 35 RuntimeService RPCs by handing each request to the <see cref="EmulatedRuntime"/>. Thin on purpose: no
+/// behaviour lives here, so every door (in-process, unix socket, TCP) behaves the same.
+/// </summary>
+internal sealed class RuntimeServiceAdapter : RuntimeService.RuntimeServiceBase
+{
+    private readonly EmulatedRuntime _runtime;
+
+    public RuntimeServiceAdapter(EmulatedRuntime runtime)
+    {
+        _runtime = runtime;
+    }
+
+    public override Task<VersionResponse> Version(VersionRequest request, ServerCallContext context) =>
+        Task.FromResult(_runtime.Version(request));
+
+    public override Task<RunPodSandboxResponse> RunPodSandbox(RunPodSandboxRequest request, ServerCallContext context) =>
+        throw CriException.Unimplemented(nameof(RunPodSandbox));
+
+    public override Task<StopPodSandboxResponse> StopPodSandbox(StopPodSandboxRequest request, ServerCallContext context) =>
+        throw CriException.Unimplemented(nameof(StopPodSandbox));
+
+    public override Task<RemovePodSandboxResponse> RemovePodSandbox(RemovePodSandboxRequest request, ServerCallContext context) =>
+        throw CriException.Unimplemented(nameof(RemovePodSandbox));
+
+    public override Task<PodSandboxStatusResponse> PodSandboxStatus(PodSandboxStatusRequest request, ServerCallContext context) =>
+        throw CriException.Unimplemented(nameof(PodSandboxStatus));
+
+    public override Task<ListPodSandboxResponse> ListPodSandbox(ListPodSandboxRequest request, ServerCallContext context) =>
+        throw CriException.Unimplemented(nameof(ListPodSandbox));
+
+    public override Task StreamPodSandboxes(
+        StreamPodSandboxesRequest request,
+        IServerStreamWriter<StreamPodSandboxesResponse> responseStream,
+        ServerCallContext context) =>
+        throw CriException.Unimplemented(nameof(StreamPodSandboxes));
+
+    public override Task<CreateContainerResponse> CreateContainer(CreateContainerRequest request, ServerCallContext context) =>
+        throw CriException.Unimplemented(nameof(CreateContainer));
+
+    public override Task<StartContainerResponse> StartContainer(StartContainerRequest request, ServerCallContext context) =>
+        throw CriException.Unimplemented(nameof(StartContainer));
+
+    public override Task<StopContainerResponse> StopContainer(StopContainerRequest request, ServerCallContext context) =>
+        throw CriException.Unimplemented(nameof(StopContainer));
+
+    public override Task<RemoveContainerResponse> RemoveContainer(RemoveContainerRequest request, ServerCallContext context) =>
+        throw CriException.Unimplemented(nameof(RemoveContainer));
+
+    public override Task<ListContainersResponse> ListContainers(ListContainersRequest request, ServerCallContext context) =>
+        throw CriException.Unimplemented(nameof(ListContainers));
+
+    public override Task StreamContainers(
+        StreamContainersRequest request,
+        IServerStreamWriter<StreamContainersResponse> responseStream,
+        ServerCallContext context) =>
+        throw CriException.Unimplemented(nameof(StreamContainers));
+
+    public override Task<ContainerStatusResponse> ContainerStatus(ContainerStatusRequest request, ServerCallContext context) =>
+        throw CriException.Unimplemented(nameof(ContainerStatus));
+
+    public override Task<UpdateContainerResourcesResponse> UpdateContainerResources(UpdateContainerResourcesRequest request, ServerCallContext context) =>
+        throw CriException.Unimplemented(nameof(UpdateContainerResources));
+
+    public override Task<ReopenContainerLogResponse> ReopenContainerLog(ReopenContainerLogRequest request, ServerCallContext context) =>
+        throw CriException.Unimplemented(nameof(ReopenContainerLog));
+
+    public override Task<ExecSyncResponse> ExecSync(ExecSyncRequest request, ServerCallContext context) =>
+        throw CriException.Unimplemented(nameof(ExecSync));
+
+    public override Task<ExecResponse> Exec(ExecRequest request, ServerCallContext context) =>
+        throw CriException.Unimplemented(nameof(Exec));
+
+    public override Task<AttachResponse> Attach(AttachRequest request, ServerCallContext context) =>
+        throw CriException.Unimplemented(nameof(Attach));
+
+    public override Task<PortForwardResponse> PortForward(PortForwardRequest request, ServerCallContext context) =>
+        throw CriException.Unimplemented(nameof(PortForward));
+
+    public override Task<ContainerStatsResponse> ContainerStats(ContainerStatsRequest request, ServerCallContext context) =>
+        throw CriException.Unimplemented(nameof(ContainerStats));
+
+    public override Task<ListContainerStatsResponse> ListContainerStats(ListContainerStatsRequest request, ServerCallContext context) =>
+        throw CriException.Unimplemented(nameof(ListContainerStats));
+
+    public override Task StreamContainerStats(
+        StreamContainerStatsRequest request,
+        IServerStreamWriter<StreamContainerStatsResponse> responseStream,
+        ServerCallContext context) =>
+        throw CriException.Unimplemented(nameof(StreamContainerStats));
+
+    public override Task<PodSandboxStatsResponse> PodSandboxStats(PodSandboxStatsRequest request, ServerCallContext context) =>
+        throw CriException.Unimplemented(nameof(PodSandboxStats));
+
+    public override Task<ListPodSandboxStatsResponse> ListPodSandboxStats(ListPodSandboxStatsRequest request, ServerCallContext context) =>
+        throw CriException.Unimplemented(nameof(ListPodSandboxStats));
+
+    public override Task StreamPodSandboxStats(
+        StreamPodSandboxStatsRequest request,
+        IServerStreamWriter<StreamPodSandboxStatsResponse> responseStream,
+        ServerCallContext context) =>
+        throw CriException.Unimplemented(nameof(StreamPodSandboxStats));
+
+    public override Task<UpdateRuntimeConfigResponse> UpdateRuntimeConfig(UpdateRuntimeConfigRequest request, ServerCallContext context) =>
+        Task.FromResult(_runtime.UpdateRuntimeConfig(request));
+
+    public override Task<StatusResponse> Status(StatusRequest request, ServerCallContext context) =>
+        Task.FromResult(_runtime.Status(request));
+
+    public override Task<CheckpointContainerResponse> CheckpointContainer(CheckpointContainerRequest request, ServerCallContext context) =>
+        throw CriException.Unimplemented(nameof(CheckpointContainer));
+
+    public override Task GetContainerEvents(
+        GetEventsRequest request,
+        IServerStreamWriter<ContainerEventResponse> responseStream,
+        ServerCallContext context) =>
+        throw CriException.Unimplemented(nameof(GetContainerEvents));
+
+    public override Task<ListMetricDescriptorsResponse> ListMetricDescriptors(ListMetricDescriptorsRequest request, ServerCallContext context) =>
+        throw CriException.Unimplemented(nameof(ListMetricDescriptors));
+
+    public override Task<ListPodSandboxMetricsResponse> ListPodSandboxMetrics(ListPodSandboxMetricsRequest request, ServerCallContext context) =>
+        throw CriException.Unimplemented(nameof(ListPodSandboxMetrics));
+
+    public override Task StreamPodSandboxMetrics(
+        StreamPodSandboxMetricsRequest request,
+        IServerStreamWriter<StreamPodSandboxMetricsResponse> responseStream,
+        ServerCallContext context) =>
+        throw CriException.Unimplemented(nameof(StreamPodSandboxMetrics));
+
+    public override Task<RuntimeConfigResponse> RuntimeConfig(RuntimeConfigRequest request, ServerCallContext context) =>
+        Task.FromResult(_runtime.RuntimeConfig(request));
+
+    public override Task<UpdatePodSandboxResourcesResponse> UpdatePodSandboxResources(UpdatePodSandboxResourcesRequest request, ServerCallContext context) =>
+        throw CriException.Unimplemented(nameof(UpdatePodSandboxResources));
+}

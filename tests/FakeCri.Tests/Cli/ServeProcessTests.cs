@@ -1,0 +1,171 @@
+using FakeCri.Cri.V1;
+using FakeCri.Tests.Infrastructure;
+
+namespace FakeCri.Tests.Cli;
+
+/// <summary><c>fakecri serve</c> as a real process on real sockets, stopped by real signals.</summary>
+public sealed class ServeProcessTests
+{
+    private const int SigInt = 2;
+    private const int SigTerm = 15;
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [InlineData(SigTerm)]
+    [InlineData(SigInt)]
+    public async Task Serve_Signal_AnswersThenExitsZeroAndRemovesSocket(int signal)
+    {
+        var socket = TempSocket.NewPath();
+        await using var fakecri = FakeCriProcess.Start(["serve", "--listen", "unix://" + socket]);
+        var endpoints = await fakecri.WaitUntilListeningAsync(Cancel);
+        Assert.Equal([FakeCriEndpoint.Unix(socket)], endpoints);
+
+        using (var channel = FakeCriChannel.ForEndpoint(endpoints[0]))
+        {
+            var client = new RuntimeService.RuntimeServiceClient(channel);
+            var version = await client.VersionAsync(new VersionRequest(), cancellationToken: Cancel);
+            var status = await client.StatusAsync(new StatusRequest(), cancellationToken: Cancel);
+            Assert.Equal("fakecri", version.RuntimeName);
+            Assert.All(status.Status.Conditions, c => Assert.True(c.Status));
+        }
+
+        fakecri.SendSignal(signal);
+
+        Assert.Equal(0, await fakecri.WaitForExitAsync(Cancel));
+        Assert.False(File.Exists(socket), "the socket file should be removed on shutdown");
+    }
+
+    [Fact]
+    public async Task Serve_Banner_PrintsCrictlAndKubeletFlags()
+    {
+        var socket = TempSocket.NewPath();
+        await using var fakecri = FakeCriProcess.Start(["serve", "--listen", "unix://" + socket]);
+        await fakecri.WaitUntilListeningAsync(Cancel);
+        fakecri.SendSignal();
+        await fakecri.WaitForExitAsync(Cancel);
+
+        Assert.Contains($"crictl --runtime-endpoint unix://{socket} --image-endpoint unix://{socket}", fakecri.Stdout);
+        Assert.Contains($"--container-runtime-endpoint=unix://{socket}", fakecri.Stdout);
+    }
+
+    [Fact]
+    public async Task Serve_RegularFileAtSocketPath_ExitsThreeAndLeavesFileUntouched()
+    {
+        var socket = TempSocket.NewPath();
+        await File.WriteAllTextAsync(socket, "precious data", Cancel);
+        await using var fakecri = FakeCriProcess.Start(["serve", "--listen", "unix://" + socket]);
+
+        var exitCode = await fakecri.WaitForExitAsync(Cancel);
+
+        Assert.Equal(3, exitCode);
+        Assert.Contains($"{socket} exists and is not a unix socket", fakecri.Stderr);
+        Assert.Equal("precious data", await File.ReadAllTextAsync(socket, Cancel));
+    }
+
+    [Fact]
+    public async Task Serve_LiveServerOnSocketPath_ExitsThreeAndLiveServerKeepsServing()
+    {
+        var socket = TempSocket.NewPath();
+        await using var live = await FakeCriServer.StartAsync(FakeCriOptions.Default.WithListen(FakeCriEndpoint.Unix(socket)), Cancel);
+        await using var fakecri = FakeCriProcess.Start(["serve", "--listen", "unix://" + socket]);
+
+        var exitCode = await fakecri.WaitForExitAsync(Cancel);
+
+        Assert.Equal(3, exitCode);
+        Assert.Contains("already listening", fakecri.Stderr);
+        var version = await live.RuntimeClient.VersionAsync(new VersionRequest(), cancellationToken: Cancel);
+        Assert.Equal("fakecri", version.RuntimeName);
+    }
+
+    [Fact]
+    public async Task Serve_FlagEnvironmentAndFile_FlagBeatsEnvironmentBeatsFileBeatsDefault()
+    {
+        var directory = TempSocket.NewDirectory();
+        var (fromFile, fromEnvironment, fromFlag) = (
+            Path.Combine(directory, "file.sock"), Path.Combine(directory, "env.sock"), Path.Combine(directory, "flag.sock"));
+        var config = Path.Combine(directory, "fakecri.json");
+        await File.WriteAllTextAsync(config, $$"""
+            {
+              "listen": ["unix://{{fromFile}}"],
+              "cgroupDriver": "cgroupfs",
+              "runtimeHandlers": ["kata"],
+              "logLevel": "warn"
+            }
+            """, Cancel);
+
+        await using var fakecri = FakeCriProcess.Start(
+            ["serve", "--config", config, "--listen", "unix://" + fromFlag],
+            new Dictionary<string, string?>
+            {
+                ["FAKECRI_LISTEN"] = "unix://" + fromEnvironment,
+                ["FAKECRI_CGROUP_DRIVER"] = "systemd",
+            });
+        var endpoints = await fakecri.WaitUntilListeningAsync(Cancel);
+
+        Assert.Equal([FakeCriEndpoint.Unix(fromFlag)], endpoints); // flag beats environment and file
+        using var channel = FakeCriChannel.ForEndpoint(endpoints[0]);
+        var client = new RuntimeService.RuntimeServiceClient(channel);
+        var config1 = await client.RuntimeConfigAsync(new RuntimeConfigRequest(), cancellationToken: Cancel);
+        Assert.Equal(CgroupDriver.Systemd, config1.Linux.CgroupDriver); // environment beats file
+        var status = await client.StatusAsync(new StatusRequest(), cancellationToken: Cancel);
+        Assert.Equal(["", "kata"], status.RuntimeHandlers.Select(h => h.Name)); // file beats default
+        Assert.False(File.Exists(fromFile));
+        Assert.False(File.Exists(fromEnvironment));
+        fakecri.SendSignal();
+        Assert.Equal(0, await fakecri.WaitForExitAsync(Cancel));
+    }
+
+    [Fact]
+    public async Task Serve_YamlConfigFile_IsRead()
+    {
+        var directory = TempSocket.NewDirectory();
+        var socket = Path.Combine(directory, "yaml.sock");
+        var config = Path.Combine(directory, "fakecri.yaml");
+        await File.WriteAllTextAsync(config, $"""
+            # fakecri serve settings
+            listen:
+              - unix://{socket}
+              - tcp://127.0.0.1:0
+            cgroupDriver: cgroupfs
+            """, Cancel);
+        await using var fakecri = FakeCriProcess.Start(["serve", "--config", config]);
+
+        var endpoints = await fakecri.WaitUntilListeningAsync(Cancel);
+
+        Assert.Equal(2, endpoints.Count);
+        Assert.Equal(FakeCriEndpoint.Unix(socket), endpoints[0]);
+        Assert.Equal(FakeCriEndpointKind.Tcp, endpoints[1].Kind);
+        using var channel = FakeCriChannel.ForEndpoint(endpoints[1]);
+        var config1 = await new RuntimeService.RuntimeServiceClient(channel)
+            .RuntimeConfigAsync(new RuntimeConfigRequest(), cancellationToken: Cancel);
+        Assert.Equal(CgroupDriver.Cgroupfs, config1.Linux.CgroupDriver);
+        fakecri.SendSignal();
+        Assert.Equal(0, await fakecri.WaitForExitAsync(Cancel));
+    }
+
+    [Theory]
+    [InlineData("--log-level", "loud", "logLevel: \"loud\" is not a log level")]
+    [InlineData("--cgroup-driver", "upstart", "cgroupDriver: \"upstart\" is not a cgroup driver")]
+    [InlineData("--listen", "http://127.0.0.1:80", "unsupported scheme")]
+    [InlineData("--config", "/nonexistent/fakecri.json", "does not exist")]
+    public async Task Serve_BadSetting_ExitsTwoNamingTheSetting(string flag, string value, string message)
+    {
+        await using var fakecri = FakeCriProcess.Start(["serve", flag, value]);
+
+        var exitCode = await fakecri.WaitForExitAsync(Cancel);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains(message, fakecri.Stderr);
+    }
+
+    [Fact]
+    public async Task Serve_BadEnvironmentVariable_ExitsTwoNamingTheSetting()
+    {
+        await using var fakecri = FakeCriProcess.Start(
+            ["serve"], new Dictionary<string, string?> { ["FAKECRI_CGROUP_DRIVER"] = "bogus" });
+
+        Assert.Equal(2, await fakecri.WaitForExitAsync(Cancel));
+        Assert.Contains("cgroupDriver: \"bogus\"", fakecri.Stderr);
+    }
+}
