@@ -98,6 +98,7 @@ internal static class ServeCommand
             })
             // Per-request framework chatter drowns the fake's own messages; --log-level trace still shows it.
             .AddFilter("Microsoft.AspNetCore", settings.LogLevel <= LogLevel.Debug ? settings.LogLevel : LogLevel.Warning)
+            .AddFilter("Microsoft.Hosting", settings.LogLevel <= LogLevel.Debug ? settings.LogLevel : LogLevel.Warning)
             .AddFilter("Grpc", settings.LogLevel <= LogLevel.Debug ? settings.LogLevel : LogLevel.Warning));
         var logger = loggerFactory.CreateLogger("FakeCri.Cli");
 
