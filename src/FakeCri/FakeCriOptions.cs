@@ -1,4 +1,6 @@
 using FakeCri.Cri.V1;
+using FakeCri.Images;
+using FakeCri.Runtime.Internal;
 using Microsoft.Extensions.Logging;
 
 namespace FakeCri;
@@ -29,6 +31,37 @@ public sealed record FakeCriOptions
     /// <summary>The clock behind every timestamp. Pass a <c>FakeTimeProvider</c> for virtual time.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
+    /// <summary>
+    /// Seeds the generator behind every sandbox and container ID: the same seed and the same calls give the same
+    /// IDs, so runs are reproducible.
+    /// </summary>
+    public int Seed { get; init; }
+
+    /// <summary>
+    /// The range pod IPs come from. Loopback by default, so emulated pod servers can listen for real on this
+    /// machine without touching any other network.
+    /// </summary>
+    public string PodCidr { get; init; } = "127.88.0.0/16";
+
+    /// <summary>The images the fake registry serves.</summary>
+    public ImageCatalog Images { get; init; } = ImageCatalog.BuiltIn;
+
+    /// <summary>
+    /// When true, pulling a reference the catalog does not know fails as a registry's not-found does. When false
+    /// (the default) any well-formed reference pulls, with metadata derived from the reference.
+    /// </summary>
+    public bool StrictImages { get; init; }
+
+    /// <summary>
+    /// Registries that require credentials, by registry host (<c>docker.io</c>, <c>localhost:5000</c>). A pull from
+    /// one of them without matching <c>auth</c> fails as containerd reports an authorization failure.
+    /// </summary>
+    public IReadOnlyDictionary<string, RegistryCredential> RegistryCredentials { get; init; } =
+        new Dictionary<string, RegistryCredential>();
+
+    /// <summary>The sandbox ("pause") image RunPodSandbox makes present, pinned, as containerd does.</summary>
+    public string SandboxImage { get; init; } = "registry.k8s.io/pause:3.10.2";
+
     /// <summary>Where the fake's logs go; none when null.</summary>
     public ILoggerFactory? LoggerFactory { get; init; }
 
@@ -44,9 +77,36 @@ public sealed record FakeCriOptions
     /// <summary>Sends logs to the given factory.</summary>
     public FakeCriOptions WithLoggerFactory(ILoggerFactory loggerFactory) => this with { LoggerFactory = loggerFactory };
 
+    /// <summary>Uses the given seed for IDs.</summary>
+    public FakeCriOptions WithSeed(int seed) => this with { Seed = seed };
+
+    /// <summary>Uses the given image catalog.</summary>
+    public FakeCriOptions WithImages(ImageCatalog images) => this with { Images = images };
+
+    /// <summary>Requires credentials for pulls from <paramref name="registry"/>.</summary>
+    public FakeCriOptions WithRegistryCredential(string registry, string username, string password) => this with
+    {
+        RegistryCredentials = new Dictionary<string, RegistryCredential>(RegistryCredentials)
+        {
+            [registry] = new RegistryCredential(username, password),
+        },
+    };
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     internal void Validate()
     {
+        if (!PodIpam.TryParseIPv4Cidr(PodCidr, out _, out var prefix) || prefix > 30)
+        {
+            throw new ArgumentException($"pod CIDR \"{PodCidr}\" must be an IPv4 CIDR with room for pods", nameof(PodCidr));
+        }
+
+        if (!ImageReference.TryParse(SandboxImage, out _, out var imageError))
+        {
+            throw new ArgumentException($"sandbox image: {imageError}", nameof(SandboxImage));
+        }
+
+        ArgumentNullException.ThrowIfNull(Images, nameof(Images));
+
         foreach (var handler in RuntimeHandlers)
         {
             if (string.IsNullOrWhiteSpace(handler))

@@ -1,14 +1,21 @@
-using System.Text.Json;
 using FakeCri.Cri.V1;
+using FakeCri.Images.Internal;
+using FakeCri.Runtime.Internal;
 
 namespace FakeCri.Runtime;
 
 /// <summary>
 /// The emulated container runtime: the CRI state machine behind both services. It knows nothing of gRPC
 /// hosting; the adapters in <c>FakeCri.Grpc</c> call it with the request messages and return what it returns.
-/// Failures are <see cref="CriException"/>s carrying the status a real runtime would return.
+/// Failures are <see cref="CriException"/>s carrying the status containerd would return.
 /// </summary>
-public sealed class EmulatedRuntime
+/// <remarks>
+/// One lock guards all state. Every critical section is a few dictionary operations on memory, and no I/O
+/// happens under it (StartContainer opens the log file between two critical sections), so callers contend
+/// briefly and never deadlock. Requests are copied on the way in and responses built fresh on the way out, so
+/// no client can reach stored state through a message object.
+/// </remarks>
+public sealed partial class EmulatedRuntime
 {
     /// <summary>The condition type kubelet requires to be true before it starts pods.</summary>
     public const string RuntimeReadyCondition = "RuntimeReady";
@@ -16,9 +23,20 @@ public sealed class EmulatedRuntime
     /// <summary>The condition type kubelet requires to be true before it starts non-host-network pods.</summary>
     public const string NetworkReadyCondition = "NetworkReady";
 
-    private readonly Lock _configLock = new();
+    private readonly Lock _gate = new();
     private readonly FakeCriOptions _options;
+    private readonly SeededIdGenerator _ids;
+    private readonly PodIpam _ipam;
+    private readonly InsertionOrderedMap<StoredSandbox> _sandboxes = new();
+    private readonly PrefixIndex _sandboxIds = new();
+    private readonly NameRegistry _sandboxNames = new();
+    private readonly InsertionOrderedMap<StoredContainer> _containers = new();
+    private readonly PrefixIndex _containerIds = new();
+    private readonly NameRegistry _containerNames = new();
+    private readonly ImageStore _images = new();
+    private readonly HashSet<string> _handlers;
     private string _podCidr = string.Empty;
+    private int _nextPid = 1000;
 
     /// <summary>Creates an empty runtime configured by <paramref name="options"/>.</summary>
     public EmulatedRuntime(FakeCriOptions options)
@@ -26,6 +44,9 @@ public sealed class EmulatedRuntime
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options;
+        _ids = new SeededIdGenerator(options.Seed);
+        _ipam = new PodIpam(options.PodCidr);
+        _handlers = new HashSet<string>(options.RuntimeHandlers.Prepend(string.Empty), StringComparer.Ordinal);
     }
 
     /// <summary>The clock behind every timestamp the runtime reports.</summary>
@@ -36,7 +57,7 @@ public sealed class EmulatedRuntime
     {
         get
         {
-            lock (_configLock)
+            lock (_gate)
             {
                 return _podCidr;
             }
@@ -52,79 +73,65 @@ public sealed class EmulatedRuntime
         RuntimeApiVersion = RuntimeIdentity.RuntimeApiVersion,
     };
 
-    /// <summary>
-    /// CRI <c>Status</c>: RuntimeReady and NetworkReady conditions, the runtime handlers (<c>""</c> plus the
-    /// configured ones, sorted by name, as containerd lists them) and the runtime's features.
-    /// </summary>
-    public StatusResponse Status(StatusRequest request)
+    /// <summary>Now, in nanoseconds since the Unix epoch, from the runtime's clock.</summary>
+    private long NowNanos() => (Clock.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100;
+
+    private int NextPid() => _nextPid++;
+
+    /// <summary>Resolves a sandbox ID or prefix; <paramref name="context"/> starts the error message.</summary>
+    private StoredSandbox? FindSandbox(string id, string context, bool notFoundIsNull)
     {
-        var response = new StatusResponse
+        var match = _sandboxIds.Resolve(id);
+        switch (match.Outcome)
         {
-            Status = new RuntimeStatus
-            {
-                Conditions =
-                {
-                    new RuntimeCondition { Type = RuntimeReadyCondition, Status = true },
-                    new RuntimeCondition { Type = NetworkReadyCondition, Status = true },
-                },
-            },
-            Features = new RuntimeFeatures { SupplementalGroupsPolicy = true, UserNamespacesHostNetwork = true },
-        };
-
-        foreach (var name in HandlerNames())
-        {
-            response.RuntimeHandlers.Add(new RuntimeHandler
-            {
-                Name = name,
-                Features = new RuntimeHandlerFeatures { RecursiveReadOnlyMounts = true, UserNamespaces = true },
-            });
+            case PrefixOutcome.Found when _sandboxes.TryGet(match.Id!, out var sandbox):
+                return sandbox;
+            case PrefixOutcome.Empty:
+                throw CriException.Unknown($"{context} \"\": prefix can't be empty");
+            case PrefixOutcome.Ambiguous:
+                throw CriException.Unknown($"{context} \"{id}\": Multiple IDs found with provided prefix: {id}");
+            default:
+                return notFoundIsNull ? null : throw CriException.NotFound($"{context} \"{id}\": not found");
         }
-
-        if (request.Verbose)
-        {
-            response.Info.Add("config", DescribeConfig());
-        }
-
-        return response;
     }
 
-    /// <summary>CRI <c>RuntimeConfig</c>: the cgroup driver kubelet must match.</summary>
-    public RuntimeConfigResponse RuntimeConfig(RuntimeConfigRequest request) => new()
+    /// <summary>Resolves a container ID or prefix; <paramref name="context"/> starts the error message.</summary>
+    private StoredContainer? FindContainer(string id, string context, bool notFoundIsNull)
     {
-        Linux = new LinuxRuntimeConfiguration { CgroupDriver = _options.CgroupDriver },
-    };
+        var match = _containerIds.Resolve(id);
+        switch (match.Outcome)
+        {
+            case PrefixOutcome.Found when _containers.TryGet(match.Id!, out var container):
+                return container;
+            case PrefixOutcome.Empty:
+                throw CriException.Unknown($"{context} \"\": prefix can't be empty");
+            case PrefixOutcome.Ambiguous:
+                throw CriException.Unknown($"{context} \"{id}\": Multiple IDs found with provided prefix: {id}");
+            default:
+                return notFoundIsNull ? null : throw CriException.NotFound($"{context} \"{id}\": not found");
+        }
+    }
 
     /// <summary>
-    /// CRI <c>UpdateRuntimeConfig</c>: kubelet hands over the node's pod CIDR. Stored and reported in the
-    /// verbose status; an empty CIDR is a no-op, as in containerd.
+    /// A list filter's ID, as containerd treats it: a unique prefix resolves to the full ID; anything else is
+    /// compared literally, so an unknown or ambiguous prefix matches nothing rather than failing.
     /// </summary>
-    public UpdateRuntimeConfigResponse UpdateRuntimeConfig(UpdateRuntimeConfigRequest request)
+    private static string NormalizeFilterId(PrefixIndex index, string id)
     {
-        var cidr = request.RuntimeConfig?.NetworkConfig?.PodCidr;
-        if (!string.IsNullOrEmpty(cidr))
+        var match = index.Resolve(id);
+        return match.Outcome == PrefixOutcome.Found ? match.Id! : id;
+    }
+
+    private static bool MatchesLabels(IReadOnlyDictionary<string, string> labels, Google.Protobuf.Collections.MapField<string, string> selector)
+    {
+        foreach (var (key, value) in selector)
         {
-            lock (_configLock)
+            if (!labels.TryGetValue(key, out var actual) || actual != value)
             {
-                _podCidr = cidr;
+                return false;
             }
         }
 
-        return new UpdateRuntimeConfigResponse();
-    }
-
-    private IEnumerable<string> HandlerNames() =>
-        _options.RuntimeHandlers.Prepend(string.Empty).Order(StringComparer.Ordinal);
-
-    private string DescribeConfig()
-    {
-        var config = new Dictionary<string, object>
-        {
-            ["runtimeName"] = RuntimeIdentity.RuntimeName,
-            ["runtimeVersion"] = RuntimeIdentity.RuntimeVersion,
-            ["runtimeHandlers"] = HandlerNames().ToArray(),
-            ["cgroupDriver"] = _options.CgroupDriver.ToString().ToLowerInvariant(),
-            ["podCidr"] = PodCidr,
-        };
-        return JsonSerializer.Serialize(config);
+        return true;
     }
 }

@@ -18,23 +18,23 @@ internal sealed class ImageServiceAdapter : ImageService.ImageServiceBase
     }
 
     public override Task<ListImagesResponse> ListImages(ListImagesRequest request, ServerCallContext context) =>
-        throw CriException.Unimplemented(nameof(ListImages));
+        Task.FromResult(_runtime.ListImages(request));
 
     public override Task StreamImages(
         StreamImagesRequest request,
         IServerStreamWriter<StreamImagesResponse> responseStream,
         ServerCallContext context) =>
-        throw CriException.Unimplemented(nameof(StreamImages));
+        StreamBatches.WriteAsync(_runtime.ListImages(new ListImagesRequest { Filter = request.Filter }).Images, batch => new StreamImagesResponse { Images = { batch } }, responseStream, context.CancellationToken);
 
     public override Task<ImageStatusResponse> ImageStatus(ImageStatusRequest request, ServerCallContext context) =>
-        throw CriException.Unimplemented(nameof(ImageStatus));
+        Task.FromResult(_runtime.ImageStatus(request));
 
     public override Task<PullImageResponse> PullImage(PullImageRequest request, ServerCallContext context) =>
-        throw CriException.Unimplemented(nameof(PullImage));
+        Task.FromResult(_runtime.PullImage(request));
 
     public override Task<RemoveImageResponse> RemoveImage(RemoveImageRequest request, ServerCallContext context) =>
-        throw CriException.Unimplemented(nameof(RemoveImage));
+        Task.FromResult(_runtime.RemoveImage(request));
 
     public override Task<ImageFsInfoResponse> ImageFsInfo(ImageFsInfoRequest request, ServerCallContext context) =>
-        throw CriException.Unimplemented(nameof(ImageFsInfo));
+        Task.FromResult(_runtime.ImageFsInfo(request));
 }

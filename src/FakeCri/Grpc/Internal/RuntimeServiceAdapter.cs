@@ -21,52 +21,52 @@ internal sealed class RuntimeServiceAdapter : RuntimeService.RuntimeServiceBase
         Task.FromResult(_runtime.Version(request));
 
     public override Task<RunPodSandboxResponse> RunPodSandbox(RunPodSandboxRequest request, ServerCallContext context) =>
-        throw CriException.Unimplemented(nameof(RunPodSandbox));
+        Task.FromResult(_runtime.RunPodSandbox(request));
 
     public override Task<StopPodSandboxResponse> StopPodSandbox(StopPodSandboxRequest request, ServerCallContext context) =>
-        throw CriException.Unimplemented(nameof(StopPodSandbox));
+        Task.FromResult(_runtime.StopPodSandbox(request));
 
     public override Task<RemovePodSandboxResponse> RemovePodSandbox(RemovePodSandboxRequest request, ServerCallContext context) =>
-        throw CriException.Unimplemented(nameof(RemovePodSandbox));
+        Task.FromResult(_runtime.RemovePodSandbox(request));
 
     public override Task<PodSandboxStatusResponse> PodSandboxStatus(PodSandboxStatusRequest request, ServerCallContext context) =>
-        throw CriException.Unimplemented(nameof(PodSandboxStatus));
+        Task.FromResult(_runtime.PodSandboxStatus(request));
 
     public override Task<ListPodSandboxResponse> ListPodSandbox(ListPodSandboxRequest request, ServerCallContext context) =>
-        throw CriException.Unimplemented(nameof(ListPodSandbox));
+        Task.FromResult(_runtime.ListPodSandbox(request));
 
     public override Task StreamPodSandboxes(
         StreamPodSandboxesRequest request,
         IServerStreamWriter<StreamPodSandboxesResponse> responseStream,
         ServerCallContext context) =>
-        throw CriException.Unimplemented(nameof(StreamPodSandboxes));
+        StreamBatches.WriteAsync(_runtime.ListPodSandbox(new ListPodSandboxRequest { Filter = request.Filter }).Items, batch => new StreamPodSandboxesResponse { PodSandboxes = { batch } }, responseStream, context.CancellationToken);
 
     public override Task<CreateContainerResponse> CreateContainer(CreateContainerRequest request, ServerCallContext context) =>
-        throw CriException.Unimplemented(nameof(CreateContainer));
+        Task.FromResult(_runtime.CreateContainer(request));
 
     public override Task<StartContainerResponse> StartContainer(StartContainerRequest request, ServerCallContext context) =>
-        throw CriException.Unimplemented(nameof(StartContainer));
+        Task.FromResult(_runtime.StartContainer(request));
 
     public override Task<StopContainerResponse> StopContainer(StopContainerRequest request, ServerCallContext context) =>
-        throw CriException.Unimplemented(nameof(StopContainer));
+        Task.FromResult(_runtime.StopContainer(request));
 
     public override Task<RemoveContainerResponse> RemoveContainer(RemoveContainerRequest request, ServerCallContext context) =>
-        throw CriException.Unimplemented(nameof(RemoveContainer));
+        Task.FromResult(_runtime.RemoveContainer(request));
 
     public override Task<ListContainersResponse> ListContainers(ListContainersRequest request, ServerCallContext context) =>
-        throw CriException.Unimplemented(nameof(ListContainers));
+        Task.FromResult(_runtime.ListContainers(request));
 
     public override Task StreamContainers(
         StreamContainersRequest request,
         IServerStreamWriter<StreamContainersResponse> responseStream,
         ServerCallContext context) =>
-        throw CriException.Unimplemented(nameof(StreamContainers));
+        StreamBatches.WriteAsync(_runtime.ListContainers(new ListContainersRequest { Filter = request.Filter }).Containers, batch => new StreamContainersResponse { Containers = { batch } }, responseStream, context.CancellationToken);
 
     public override Task<ContainerStatusResponse> ContainerStatus(ContainerStatusRequest request, ServerCallContext context) =>
-        throw CriException.Unimplemented(nameof(ContainerStatus));
+        Task.FromResult(_runtime.ContainerStatus(request));
 
     public override Task<UpdateContainerResourcesResponse> UpdateContainerResources(UpdateContainerResourcesRequest request, ServerCallContext context) =>
-        throw CriException.Unimplemented(nameof(UpdateContainerResources));
+        Task.FromResult(_runtime.UpdateContainerResources(request));
 
     public override Task<ReopenContainerLogResponse> ReopenContainerLog(ReopenContainerLogRequest request, ServerCallContext context) =>
         throw CriException.Unimplemented(nameof(ReopenContainerLog));
@@ -138,5 +138,5 @@ internal sealed class RuntimeServiceAdapter : RuntimeService.RuntimeServiceBase
         Task.FromResult(_runtime.RuntimeConfig(request));
 
     public override Task<UpdatePodSandboxResourcesResponse> UpdatePodSandboxResources(UpdatePodSandboxResourcesRequest request, ServerCallContext context) =>
-        throw CriException.Unimplemented(nameof(UpdatePodSandboxResources));
+        Task.FromResult(_runtime.UpdatePodSandboxResources(request));
 }

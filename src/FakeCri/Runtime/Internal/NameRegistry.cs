@@ -1,0 +1,30 @@
+namespace FakeCri.Runtime.Internal;
+
+/// <summary>
+/// containerd's name registrar: a metadata-derived name is held by one object ID from create until remove, so a
+/// second create with the same metadata (same attempt) fails while the first object exists.
+/// </summary>
+internal sealed class NameRegistry
+{
+    private readonly Dictionary<string, string> _holders = new(StringComparer.Ordinal);
+
+    public int Count => _holders.Count;
+
+    /// <summary>Reserves <paramref name="name"/> for <paramref name="id"/>; returns the current holder if taken.</summary>
+    public bool TryReserve(string name, string id, out string holder)
+    {
+        if (_holders.TryGetValue(name, out var existing))
+        {
+            holder = existing;
+            return existing == id;
+        }
+
+        _holders.Add(name, id);
+        holder = id;
+        return true;
+    }
+
+    public void Release(string name) => _holders.Remove(name);
+
+    public IReadOnlyDictionary<string, string> Snapshot() => new Dictionary<string, string>(_holders, StringComparer.Ordinal);
+}

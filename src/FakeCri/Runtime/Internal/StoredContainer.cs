@@ -1,0 +1,85 @@
+using FakeCri.Cri.V1;
+
+namespace FakeCri.Runtime.Internal;
+
+/// <summary>
+/// One container as the runtime holds it: the create request's config (a private copy), the image it resolved
+/// to, and its lifecycle timestamps. The CRI state is derived from the timestamps, as in containerd. Only
+/// touched under the runtime lock.
+/// </summary>
+internal sealed class StoredContainer
+{
+    public StoredContainer(
+        string id,
+        string sandboxId,
+        string name,
+        ContainerConfig config,
+        string imageId,
+        string logPath,
+        Signal stopSignal,
+        LinuxContainerUser user,
+        long createdAt,
+        int pid)
+    {
+        Id = id;
+        SandboxId = sandboxId;
+        Name = name;
+        Config = config;
+        ImageId = imageId;
+        LogPath = logPath;
+        StopSignal = stopSignal;
+        User = user;
+        CreatedAt = createdAt;
+        Pid = pid;
+        Resources = config.Linux?.Resources?.Clone() ?? new LinuxContainerResources();
+    }
+
+    public string Id { get; }
+
+    public string SandboxId { get; }
+
+    /// <summary>The reserved name, <c>container_pod_namespace_uid_attempt</c>.</summary>
+    public string Name { get; }
+
+    public ContainerConfig Config { get; }
+
+    /// <summary>The image ID (<c>sha256:...</c>) the image reference resolved to at create.</summary>
+    public string ImageId { get; }
+
+    /// <summary><c>log_directory</c> joined with <c>log_path</c>, or empty when either is empty.</summary>
+    public string LogPath { get; }
+
+    public Signal StopSignal { get; }
+
+    public LinuxContainerUser User { get; }
+
+    public LinuxContainerResources Resources { get; set; }
+
+    public long CreatedAt { get; }
+
+    public int Pid { get; }
+
+    public long StartedAt { get; set; }
+
+    public long FinishedAt { get; set; }
+
+    public int ExitCode { get; set; }
+
+    /// <summary>A reason fixed at exit (<c>StartError</c>, <c>OOMKilled</c>); otherwise derived from the code.</summary>
+    public string? Reason { get; set; }
+
+    public string Message { get; set; } = string.Empty;
+
+    /// <summary>StartContainer is between its state check and its outcome (the log file is being opened).</summary>
+    public bool Starting { get; set; }
+
+    public ContainerState State =>
+        FinishedAt != 0 ? ContainerState.ContainerExited
+        : StartedAt != 0 ? ContainerState.ContainerRunning
+        : ContainerState.ContainerCreated;
+
+    /// <summary>containerd's reason: fixed reason, else Completed for 0 and Error otherwise; empty until exited.</summary>
+    public string EffectiveReason => State != ContainerState.ContainerExited
+        ? string.Empty
+        : Reason ?? (ExitCode == 0 ? "Completed" : "Error");
+}
