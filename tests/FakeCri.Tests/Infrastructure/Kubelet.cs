@@ -7,32 +7,32 @@ public static class Kubelet
 {
     public static PodSandboxConfig PodConfig(string name, string @namespace = "default", string? uid = null, uint attempt = 0,
         string? logDirectory = null) => new()
-    {
-        Metadata = new PodSandboxMetadata
         {
-            Name = name,
-            Namespace = @namespace,
-            Uid = uid ?? $"uid-{name}",
-            Attempt = attempt,
-        },
-        Hostname = name,
-        LogDirectory = logDirectory ?? string.Empty,
-        Labels =
+            Metadata = new PodSandboxMetadata
+            {
+                Name = name,
+                Namespace = @namespace,
+                Uid = uid ?? $"uid-{name}",
+                Attempt = attempt,
+            },
+            Hostname = name,
+            LogDirectory = logDirectory ?? string.Empty,
+            Labels =
         {
             ["io.kubernetes.pod.name"] = name,
             ["io.kubernetes.pod.namespace"] = @namespace,
             ["app"] = name,
         },
-        Annotations = { ["kubernetes.io/config.source"] = "api" },
-        Linux = new LinuxPodSandboxConfig
-        {
-            CgroupParent = $"/kubepods/besteffort/pod{uid ?? name}",
-            SecurityContext = new LinuxSandboxSecurityContext
+            Annotations = { ["kubernetes.io/config.source"] = "api" },
+            Linux = new LinuxPodSandboxConfig
             {
-                NamespaceOptions = new NamespaceOption { Network = NamespaceMode.Pod, Pid = NamespaceMode.Container },
+                CgroupParent = $"/kubepods/besteffort/pod{uid ?? name}",
+                SecurityContext = new LinuxSandboxSecurityContext
+                {
+                    NamespaceOptions = new NamespaceOption { Network = NamespaceMode.Pod, Pid = NamespaceMode.Container },
+                },
             },
-        },
-    };
+        };
 
     public static PodSandboxConfig HostNetwork(this PodSandboxConfig config)
     {
