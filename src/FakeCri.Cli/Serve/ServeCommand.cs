@@ -37,9 +37,28 @@ internal static class ServeCommand
                 + "Env: FAKECRI_RUNTIME_HANDLERS (comma-separated).",
         };
 
+        var seed = new Option<string>("--seed")
+        {
+            Description = "Seed for sandbox and container IDs: same seed, same calls, same IDs (default 0). Env: FAKECRI_SEED.",
+        };
+        var podCidr = new Option<string>("--pod-cidr")
+        {
+            Description = "IPv4 range pod IPs come from (default 127.88.0.0/16, loopback). Env: FAKECRI_POD_CIDR.",
+        };
+        var strictImages = new Option<bool?>("--strict-images")
+        {
+            Description = "Fail pulls of references the image catalog does not know, as a registry's not-found does "
+                + "(default: any well-formed reference pulls). Env: FAKECRI_STRICT_IMAGES.",
+        };
+        var sandboxImage = new Option<string>("--sandbox-image")
+        {
+            Description = "The pause image RunPodSandbox makes present (default registry.k8s.io/pause:3.10.2). "
+                + "Env: FAKECRI_SANDBOX_IMAGE.",
+        };
+
         var command = new Command("serve", "Serve the CRI RuntimeService and ImageService until stopped.")
         {
-            listen, config, logLevel, cgroupDriver, handlers,
+            listen, config, logLevel, cgroupDriver, handlers, seed, podCidr, strictImages, sandboxImage,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -48,6 +67,10 @@ internal static class ServeCommand
             AddFlag(flags, ServeKeys.LogLevel, parse.GetValue(logLevel));
             AddFlag(flags, ServeKeys.CgroupDriver, parse.GetValue(cgroupDriver));
             AddFlag(flags, ServeKeys.RuntimeHandlers, parse.GetValue(handlers));
+            AddFlag(flags, ServeKeys.Seed, parse.GetValue(seed));
+            AddFlag(flags, ServeKeys.PodCidr, parse.GetValue(podCidr));
+            AddFlag(flags, ServeKeys.StrictImages, parse.GetValue(strictImages)?.ToString());
+            AddFlag(flags, ServeKeys.SandboxImage, parse.GetValue(sandboxImage));
             return RunAsync(parse.GetValue(config), flags, cancellationToken);
         });
         return command;

@@ -10,6 +10,10 @@ internal static class ServeKeys
     public const string LogLevel = "logLevel";
     public const string CgroupDriver = "cgroupDriver";
     public const string RuntimeHandlers = "runtimeHandlers";
+    public const string Seed = "seed";
+    public const string PodCidr = "podCidr";
+    public const string StrictImages = "strictImages";
+    public const string SandboxImage = "sandboxImage";
 
     /// <summary>Environment variable → config key. Lists are comma-separated.</summary>
     public static readonly IReadOnlyDictionary<string, string> EnvironmentVariables = new Dictionary<string, string>
@@ -18,6 +22,10 @@ internal static class ServeKeys
         ["FAKECRI_LOG_LEVEL"] = LogLevel,
         ["FAKECRI_CGROUP_DRIVER"] = CgroupDriver,
         ["FAKECRI_RUNTIME_HANDLERS"] = RuntimeHandlers,
+        ["FAKECRI_SEED"] = Seed,
+        ["FAKECRI_POD_CIDR"] = PodCidr,
+        ["FAKECRI_STRICT_IMAGES"] = StrictImages,
+        ["FAKECRI_SANDBOX_IMAGE"] = SandboxImage,
     };
 
     /// <summary>The environment variable naming the config file when <c>--config</c> is not given.</summary>

@@ -12,7 +12,11 @@ internal sealed record ServeSettings(
     IReadOnlyList<FakeCriEndpoint> Listen,
     LogLevel LogLevel,
     CgroupDriver CgroupDriver,
-    IReadOnlyList<string> RuntimeHandlers)
+    IReadOnlyList<string> RuntimeHandlers,
+    int Seed,
+    string PodCidr,
+    bool StrictImages,
+    string SandboxImage)
 {
     /// <summary>Reads the settings; <see cref="SettingsException"/> names the bad key and value.</summary>
     public static ServeSettings Resolve(IConfiguration configuration, Func<FakeCriEndpoint> defaultEndpoint)
@@ -31,11 +35,30 @@ internal sealed record ServeSettings(
             ? ReadList(configuration, ServeKeys.RuntimeHandlers)
             : FakeCriOptions.Default.RuntimeHandlers;
 
+        var defaults = FakeCriOptions.Default;
+        var podCidr = configuration[ServeKeys.PodCidr] is { Length: > 0 } cidr ? cidr.Trim() : defaults.PodCidr;
+        if (!System.Net.IPNetwork.TryParse(podCidr, out var network)
+            || network.BaseAddress.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork
+            || network.PrefixLength > 30)
+        {
+            throw new SettingsException($"{ServeKeys.PodCidr}: \"{podCidr}\" is not an IPv4 network with room for pods (e.g. 127.88.0.0/16)");
+        }
+
+        var sandboxImage = configuration[ServeKeys.SandboxImage] is { Length: > 0 } image ? image.Trim() : defaults.SandboxImage;
+        if (!Images.ImageReference.TryParse(sandboxImage, out _, out var imageError))
+        {
+            throw new SettingsException($"{ServeKeys.SandboxImage}: {imageError}");
+        }
+
         return new ServeSettings(
             listen,
             ParseLogLevel(configuration[ServeKeys.LogLevel]),
             ParseCgroupDriver(configuration[ServeKeys.CgroupDriver]),
-            handlers.Distinct(StringComparer.Ordinal).ToArray());
+            handlers.Distinct(StringComparer.Ordinal).ToArray(),
+            ParseInt(configuration[ServeKeys.Seed], ServeKeys.Seed, defaults.Seed),
+            podCidr,
+            ParseBool(configuration[ServeKeys.StrictImages], ServeKeys.StrictImages),
+            sandboxImage);
     }
 
     /// <summary>The runtime options these settings describe.</summary>
@@ -44,6 +67,10 @@ internal sealed record ServeSettings(
         Listen = Listen,
         CgroupDriver = CgroupDriver,
         RuntimeHandlers = RuntimeHandlers,
+        Seed = Seed,
+        PodCidr = PodCidr,
+        StrictImages = StrictImages,
+        SandboxImage = SandboxImage,
         LoggerFactory = loggerFactory,
     };
 
@@ -58,6 +85,18 @@ internal sealed record ServeSettings(
             : section.GetChildren().Select(child => child.Value ?? string.Empty);
         return values.Select(v => v.Trim()).Where(v => v.Length > 0).ToArray();
     }
+
+    private static int ParseInt(string? text, string key, int fallback) =>
+        string.IsNullOrWhiteSpace(text) ? fallback
+        : int.TryParse(text.Trim(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value) ? value
+        : throw new SettingsException($"{key}: \"{text}\" is not a whole number");
+
+    private static bool ParseBool(string? text, string key) => text?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "false" or "0" or "no" => false,
+        "true" or "1" or "yes" => true,
+        _ => throw new SettingsException($"{key}: \"{text}\" is not true or false"),
+    };
 
     private static LogLevel ParseLogLevel(string? text) => text?.Trim().ToLowerInvariant() switch
     {

@@ -144,7 +144,31 @@ public sealed class ServeProcessTests
         Assert.Equal(0, await fakecri.WaitForExitAsync(Cancel));
     }
 
+    [Fact]
+    public async Task Serve_RuntimeFlags_ShapeTheRuntime()
+    {
+        var socket = TempSocket.NewPath();
+        await using var fakecri = FakeCriProcess.Start(
+            ["serve", "--listen", "unix://" + socket, "--pod-cidr", "127.66.0.0/24", "--strict-images", "--seed", "7"]);
+        var endpoints = await fakecri.WaitUntilListeningAsync(Cancel);
+        using var channel = FakeCriChannel.ForEndpoint(endpoints[0]);
+        var runtime = new RuntimeService.RuntimeServiceClient(channel);
+        var images = new ImageService.ImageServiceClient(channel);
+
+        var pod = await runtime.RunPodSandboxAsync(new RunPodSandboxRequest { Config = Kubelet.PodConfig("flags") }, cancellationToken: Cancel);
+        var status = await runtime.PodSandboxStatusAsync(new PodSandboxStatusRequest { PodSandboxId = pod.PodSandboxId }, cancellationToken: Cancel);
+        var pull = images.PullImageAsync(new PullImageRequest { Image = new ImageSpec { Image = "unknown.example/x:1" } }, cancellationToken: Cancel);
+
+        Assert.StartsWith("127.66.0.", status.Status.Network.Ip);
+        await RpcAssert.FailsAsync(Grpc.Core.StatusCode.NotFound, pull);
+        fakecri.SendSignal();
+        Assert.Equal(0, await fakecri.WaitForExitAsync(Cancel));
+    }
+
     [Theory]
+    [InlineData("--pod-cidr", "10.0.0.0/31", "podCidr: \"10.0.0.0/31\" is not an IPv4 network")]
+    [InlineData("--seed", "many", "seed: \"many\" is not a whole number")]
+    [InlineData("--sandbox-image", "Pause", "sandboxImage: invalid reference format")]
     [InlineData("--log-level", "loud", "logLevel: \"loud\" is not a log level")]
     [InlineData("--cgroup-driver", "upstart", "cgroupDriver: \"upstart\" is not a cgroup driver")]
     [InlineData("--listen", "http://127.0.0.1:80", "unsupported scheme")]

@@ -1,4 +1,4 @@
-using FakeCri.Grpc.Internal;
+using FakeCri.Services.Internal;
 using FakeCri.Runtime;
 using Grpc.Health.V1;
 using Grpc.HealthCheck;

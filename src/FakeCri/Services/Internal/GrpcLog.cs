@@ -1,7 +1,7 @@
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
 
-namespace FakeCri.Grpc.Internal;
+namespace FakeCri.Services.Internal;
 
 /// <summary>Log messages of the gRPC adapters. Event IDs 2000–2099 are theirs; never reuse a retired one.</summary>
 internal static partial class GrpcLog

@@ -2,7 +2,7 @@ using FakeCri.Cri.V1;
 using FakeCri.Runtime;
 using Grpc.Core;
 
-namespace FakeCri.Grpc.Internal;
+namespace FakeCri.Services.Internal;
 
 /// <summary>
 /// Serves the 6 ImageService RPCs by handing each request to the <see cref="EmulatedRuntime"/>. Thin on purpose: no

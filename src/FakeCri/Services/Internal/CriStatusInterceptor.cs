@@ -3,7 +3,7 @@ using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Microsoft.Extensions.Logging;
 
-namespace FakeCri.Grpc.Internal;
+namespace FakeCri.Services.Internal;
 
 /// <summary>
 /// Turns the runtime's <see cref="CriException"/> into the gRPC status a client sees, in one place for every RPC.

@@ -1,6 +1,6 @@
 using Grpc.Core;
 
-namespace FakeCri.Grpc.Internal;
+namespace FakeCri.Services.Internal;
 
 /// <summary>
 /// The Stream* RPCs: the same items as the matching List* call, in messages of up to <see cref="BatchSize"/>
