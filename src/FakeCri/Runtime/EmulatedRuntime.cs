@@ -6,7 +6,7 @@ namespace FakeCri.Runtime;
 
 /// <summary>
 /// The emulated container runtime: the CRI state machine behind both services. It knows nothing of gRPC
-/// hosting; the adapters in <c>FakeCri.Grpc</c> call it with the request messages and return what it returns.
+/// hosting; the adapters in <c>FakeCri.Services</c> call it with the request messages and return what it returns.
 /// Failures are <see cref="CriException"/>s carrying the status containerd would return.
 /// </summary>
 /// <remarks>

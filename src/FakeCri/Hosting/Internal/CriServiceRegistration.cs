@@ -1,5 +1,5 @@
-using FakeCri.Services.Internal;
 using FakeCri.Runtime;
+using FakeCri.Services.Internal;
 using Grpc.Health.V1;
 using Grpc.HealthCheck;
 using Microsoft.AspNetCore.Builder;
