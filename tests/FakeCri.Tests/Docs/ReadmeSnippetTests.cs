@@ -1,11 +1,12 @@
 using System.Reflection;
 using FakeCri.Cri.V1;
+using Microsoft.Extensions.Time.Testing;
 
 namespace FakeCri.Tests.Docs;
 
 /// <summary>
-/// The C# snippets in README.md are these test bodies, verbatim: the test runs the code, and a second test
-/// checks the README still shows exactly it.
+/// The C# snippets in README.md are the <c>readme-*</c> regions of this file, verbatim: the tests run the code,
+/// and <see cref="Readme_EverySnippet_MatchesTheCompiledTest"/> checks the README still shows exactly it.
 /// </summary>
 public sealed class ReadmeSnippetTests
 {
@@ -13,11 +14,11 @@ public sealed class ReadmeSnippetTests
         .GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == "RepositoryRoot").Value!;
 
+    // README code stays free of test plumbing such as TestContext cancellation tokens.
+#pragma warning disable xUnit1051
     [Fact]
     public async Task InProcessSnippet_Runs_AnswersVersionAndStatus()
     {
-        // README code stays free of test plumbing such as TestContext cancellation tokens.
-#pragma warning disable xUnit1051
         #region readme-in-process
         await using var cri = await FakeCriServer.StartInProcessAsync();
 
@@ -27,19 +28,43 @@ public sealed class ReadmeSnippetTests
         Assert.Equal("fakecri", version.RuntimeName);
         Assert.All(status.Status.Conditions, condition => Assert.True(condition.Status));
         #endregion
-#pragma warning restore xUnit1051
     }
 
     [Fact]
-    public void Readme_InProcessSnippet_MatchesTheCompiledTest()
+    public async Task OptionsSnippet_Runs_WithEverySetting()
+    {
+        #region readme-options
+        var options = FakeCriOptions.Default
+            .WithSeed(7)                                       // reproducible IDs
+            .WithTimeProvider(new FakeTimeProvider())          // virtual clock (Microsoft.Extensions.TimeProvider.Testing)
+            .WithRuntimeHandlers("runc", "kata")
+            .WithRegistryCredential("registry.example.com", "alice", "s3cret")
+            with { StrictImages = true, PodCidr = "127.90.0.0/16" };
+        await using var cri = await FakeCriServer.StartInProcessAsync(options);
+        #endregion
+
+        var status = await cri.RuntimeClient.StatusAsync(new StatusRequest());
+        Assert.Equal(["", "kata", "runc"], status.RuntimeHandlers.Select(h => h.Name));
+    }
+#pragma warning restore xUnit1051
+
+    [Fact]
+    public void Readme_EverySnippet_MatchesTheCompiledTest()
     {
         var source = File.ReadAllLines(Path.Combine(RepositoryRoot, "tests", "FakeCri.Tests", "Docs", "ReadmeSnippetTests.cs"));
-        var start = Array.FindIndex(source, l => l.Trim() == "#region readme-in-process");
-        var end = Array.FindIndex(source, start, l => l.Trim() == "#endregion");
-        var snippet = source[(start + 1)..end].Select(l => l.Length >= 8 ? l[8..] : l.Trim());
-
         var readme = File.ReadAllText(Path.Combine(RepositoryRoot, "README.md")).ReplaceLineEndings("\n");
+        var regions = 0;
 
-        Assert.Contains(string.Join('\n', snippet), readme);
+        for (var start = Array.FindIndex(source, IsRegion); start >= 0; start = Array.FindIndex(source, start + 1, IsRegion))
+        {
+            var end = Array.FindIndex(source, start, l => l.Trim() == "#endregion");
+            var snippet = string.Join('\n', source[(start + 1)..end].Select(l => l.Length >= 8 ? l[8..] : l.Trim()));
+            Assert.True(readme.Contains(snippet, StringComparison.Ordinal), $"README.md lacks the snippet {source[start].Trim()}:\n{snippet}");
+            regions++;
+        }
+
+        Assert.Equal(2, regions);
+
+        static bool IsRegion(string line) => line.Trim().StartsWith("#region readme-", StringComparison.Ordinal);
     }
 }
