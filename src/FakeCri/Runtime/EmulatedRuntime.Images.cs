@@ -35,13 +35,7 @@ public sealed partial class EmulatedRuntime
         var text = RequireImage(request.Image, "image.image");
         lock (_gate)
         {
-            var lookup = _images.Resolve(text);
-            if (lookup.IsAmbiguous)
-            {
-                throw CriException.Unknown($"can not resolve \"{text}\" locally: ambiguous digest string");
-            }
-
-            if (lookup.Image is not { } image)
+            if (ResolveImageLocked(text) is not { } image)
             {
                 return new ImageStatusResponse();
             }
@@ -103,13 +97,7 @@ public sealed partial class EmulatedRuntime
         var text = RequireImage(request.Image, "image.image");
         lock (_gate)
         {
-            var lookup = _images.Resolve(text);
-            if (lookup.IsAmbiguous)
-            {
-                throw CriException.Unknown($"can not resolve \"{text}\" locally: ambiguous digest string");
-            }
-
-            if (lookup.Image is { } image)
+            if (ResolveImageLocked(text) is { } image)
             {
                 _images.Remove(image);
             }
@@ -146,6 +134,15 @@ public sealed partial class EmulatedRuntime
                 },
             },
         };
+    }
+
+    /// <summary>The image <paramref name="text"/> names locally, or null; an ambiguous ID prefix is UNKNOWN.</summary>
+    private StoredImage? ResolveImageLocked(string text)
+    {
+        var lookup = _images.Resolve(text);
+        return lookup.IsAmbiguous
+            ? throw CriException.Unknown($"can not resolve \"{text}\" locally: ambiguous digest string")
+            : lookup.Image;
     }
 
     private static Image ToCri(StoredImage image)

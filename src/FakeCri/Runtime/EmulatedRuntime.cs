@@ -79,30 +79,25 @@ public sealed partial class EmulatedRuntime
     private int NextPid() => _nextPid++;
 
     /// <summary>Resolves a sandbox ID or prefix; <paramref name="context"/> starts the error message.</summary>
-    private StoredSandbox? FindSandbox(string id, string context, bool notFoundIsNull)
-    {
-        var match = _sandboxIds.Resolve(id);
-        switch (match.Outcome)
-        {
-            case PrefixOutcome.Found when _sandboxes.TryGet(match.Id!, out var sandbox):
-                return sandbox;
-            case PrefixOutcome.Empty:
-                throw CriException.Unknown($"{context} \"\": prefix can't be empty");
-            case PrefixOutcome.Ambiguous:
-                throw CriException.Unknown($"{context} \"{id}\": Multiple IDs found with provided prefix: {id}");
-            default:
-                return notFoundIsNull ? null : throw CriException.NotFound($"{context} \"{id}\": not found");
-        }
-    }
+    private StoredSandbox? FindSandbox(string id, string context, bool notFoundIsNull) =>
+        Find(_sandboxIds, _sandboxes, id, context, notFoundIsNull);
 
     /// <summary>Resolves a container ID or prefix; <paramref name="context"/> starts the error message.</summary>
-    private StoredContainer? FindContainer(string id, string context, bool notFoundIsNull)
+    private StoredContainer? FindContainer(string id, string context, bool notFoundIsNull) =>
+        Find(_containerIds, _containers, id, context, notFoundIsNull);
+
+    /// <summary>
+    /// containerd's lookup: a unique prefix finds the object; an empty or ambiguous one is UNKNOWN even for the
+    /// idempotent calls; a miss is NOT_FOUND, or null for callers (Stop*/Remove*) that treat it as success.
+    /// </summary>
+    private static T? Find<T>(PrefixIndex index, InsertionOrderedMap<T> objects, string id, string context, bool notFoundIsNull)
+        where T : class
     {
-        var match = _containerIds.Resolve(id);
+        var match = index.Resolve(id);
         switch (match.Outcome)
         {
-            case PrefixOutcome.Found when _containers.TryGet(match.Id!, out var container):
-                return container;
+            case PrefixOutcome.Found when objects.TryGet(match.Id!, out var found):
+                return found;
             case PrefixOutcome.Empty:
                 throw CriException.Unknown($"{context} \"\": prefix can't be empty");
             case PrefixOutcome.Ambiguous:
