@@ -148,7 +148,11 @@ public sealed class FakeCriServer : IAsyncDisposable
 
                 if (endpoint.Kind == FakeCriEndpointKind.Unix)
                 {
-                    kestrel.ListenUnixSocket(endpoint.SocketPath!, Http2Only);
+                    kestrel.ListenUnixSocket(endpoint.SocketPath!, listen =>
+                    {
+                        Http2Only(listen);
+                        UnixAuthorityCompatibility.Install(listen);
+                    });
                 }
                 else
                 {
