@@ -207,6 +207,7 @@ public sealed class FakeCriServer : IAsyncDisposable
         }
 
         Channel.Dispose();
+        Runtime.CloseEventStreams();
         try
         {
             await _app.StopAsync().ConfigureAwait(false);

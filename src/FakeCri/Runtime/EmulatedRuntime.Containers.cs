@@ -1,6 +1,9 @@
 using System.Text.Json;
 using FakeCri.Cri.V1;
 using FakeCri.Images;
+using FakeCri.Processes;
+using FakeCri.Processes.Internal;
+using FakeCri.Processes.Shell;
 using FakeCri.Runtime.Internal;
 
 namespace FakeCri.Runtime;
@@ -74,19 +77,24 @@ public sealed partial class EmulatedRuntime
             var stopSignal = config.StopSignal != Signal.RuntimeDefault
                 ? config.StopSignal
                 : SignalNumbers.Parse(image.Source.StopSignal) ?? Signal.Sigterm;
+            var user = ResolveUser(config, image.Source);
+            var context = ContainerSetup.Create(config, request.SandboxConfig, sandbox.Ip, image.Source, user, _clock);
             var container = new StoredContainer(
-                id, sandbox.Id, name, config, image.Id, logPath, stopSignal, ResolveUser(config, image.Source),
-                NowNanos(), NextPid());
+                id, sandbox.Id, name, config, image.Id, logPath, stopSignal, user, NowNanos(), NextPid(),
+                ContainerSetup.CommandLine(config, image.Source), context);
             _containers.Add(id, container);
             _containerIds.Add(id);
             sandbox.ContainerIds.Add(id);
+            PublishLocked(id, ContainerEventType.ContainerCreatedEvent, sandbox);
             return new CreateContainerResponse { ContainerId = id };
         }
     }
 
     /// <summary>
-    /// CRI <c>StartContainer</c>: CREATED → RUNNING. Opens (creates) the log file first; if that or the sandbox
-    /// check fails, the container ends EXITED with exit code 128 and reason StartError, as containerd leaves it.
+    /// CRI <c>StartContainer</c>: CREATED → RUNNING. Opens (creates) the log file, then runs the command line as
+    /// PID 1. If the sandbox is gone, the log cannot be opened or there is nothing to run, the container ends
+    /// EXITED with exit code 128 and reason StartError, as containerd leaves it. A program that ends at once
+    /// (<c>echo hi</c>) is EXITED by the time the call returns.
     /// </summary>
     public StartContainerResponse StartContainer(StartContainerRequest request)
     {
@@ -113,12 +121,33 @@ public sealed partial class EmulatedRuntime
                 throw CriException.Unknown(message);
             }
 
+            if (container.CommandLine.Count == 0)
+            {
+                var message = "failed to create containerd task: failed to create shim task: OCI runtime create failed: "
+                    + "runc create failed: unable to start container process: exec: no command specified: unknown";
+                FailStartLocked(container, message);
+                throw CriException.Unknown(message);
+            }
+
             container.Starting = true;
         }
 
         // File I/O happens outside the lock; the Starting flag keeps Start and Remove away meanwhile.
-        var logError = OpenLogFile(container.LogPath);
+        CriLogWriter? log = null;
+        string? logError = null;
+        if (container.LogPath.Length > 0)
+        {
+            try
+            {
+                log = new CriLogWriter(container.LogPath, _clock);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                logError = exception.Message;
+            }
+        }
 
+        EmulatedProcess process;
         lock (_gate)
         {
             container.Starting = false;
@@ -130,24 +159,62 @@ public sealed partial class EmulatedRuntime
             }
 
             container.StartedAt = NowNanos();
+            container.Log = log;
+            process = container.Context.Processes.Spawn(container.CommandLine, null, container.StartedAt);
+            container.MainProcess = process;
+            if (_sandboxes.TryGet(container.SandboxId, out var sandbox))
+            {
+                PublishLocked(container.Id, ContainerEventType.ContainerStartedEvent, sandbox);
+            }
         }
 
+        var streams = new ProcessStreams(
+            ProcessInput.Empty,
+            log is null ? ProcessOutput.Null : new LogOutput(log, stderr: false),
+            log is null ? ProcessOutput.Null : new LogOutput(log, stderr: true));
+        _ = RunMainProcessAsync(container, process, streams);
         return new StartContainerResponse();
     }
 
     /// <summary>
-    /// CRI <c>StopContainer</c>: a RUNNING container gets its stop signal (exit 128+signal) or, with a timeout of
-    /// 0 or less, SIGKILL (exit 137). CREATED and EXITED containers and unknown IDs: success, nothing changes.
+    /// CRI <c>StopContainer</c>: a RUNNING container's main process gets its stop signal (config, else image,
+    /// else SIGTERM) and <c>timeout</c> seconds of the runtime's clock to exit; then SIGKILL (137). A timeout of 0
+    /// or less kills at once. CREATED and EXITED containers and unknown IDs: success, nothing changes.
     /// </summary>
-    public StopContainerResponse StopContainer(StopContainerRequest request)
+    public async Task<StopContainerResponse> StopContainerAsync(StopContainerRequest request, CancellationToken cancellationToken = default)
     {
+        StoredContainer? container;
+        EmulatedProcess? process;
         lock (_gate)
         {
-            var container = FindContainer(request.ContainerId, FindContainerContext, notFoundIsNull: true);
-            if (container is not null && container.State == ContainerState.ContainerRunning)
+            container = FindContainer(request.ContainerId, FindContainerContext, notFoundIsNull: true);
+            if (container is null || container.State != ContainerState.ContainerRunning)
             {
-                var signal = request.Timeout > 0 ? SignalNumbers.ToLinux(container.StopSignal) : 9;
-                ExitLocked(container, 128 + signal, reason: null);
+                return new StopContainerResponse();
+            }
+
+            if (request.Timeout <= 0 || container.MainProcess is null)
+            {
+                KillLocked(container);
+                return new StopContainerResponse();
+            }
+
+            process = container.MainProcess;
+        }
+
+        // The signal goes out before the grace timer exists: a test that sees the timer (WhenTimerDueAsync) and
+        // advances a virtual clock knows the process already has the signal.
+        process.Signal(SignalNumbers.ToLinux(container.StopSignal));
+        using var grace = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var deadline = Task.Delay(TimeSpan.FromSeconds(request.Timeout), _clock, grace.Token);
+        var finished = await Task.WhenAny(container.ExitRecorded.Task, deadline).ConfigureAwait(false);
+        await grace.CancelAsync().ConfigureAwait(false);
+        if (finished != container.ExitRecorded.Task)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            lock (_gate)
+            {
+                KillLocked(container);
             }
         }
 
@@ -227,6 +294,162 @@ public sealed partial class EmulatedRuntime
         return new UpdateContainerResourcesResponse();
     }
 
+    /// <summary>
+    /// CRI <c>ExecSync</c>: runs <c>cmd</c> in the container (its files, environment, user and process table) and
+    /// returns its output and exit code; a non-zero exit is a normal response. With a timeout, the command is
+    /// SIGKILLed when it runs out on the runtime's clock and the call fails with DEADLINE_EXCEEDED, as containerd.
+    /// </summary>
+    public async Task<ExecSyncResponse> ExecSyncAsync(ExecSyncRequest request, CancellationToken cancellationToken = default)
+    {
+        StoredContainer container;
+        lock (_gate)
+        {
+            container = FindContainer(request.ContainerId, "failed to exec in container: failed to find container", notFoundIsNull: false)!;
+            if (container.State != ContainerState.ContainerRunning)
+            {
+                throw CriException.Unknown($"failed to exec in container: container is in {StateName(container.State)} state");
+            }
+        }
+
+        var argv = request.Cmd.ToArray();
+        if (argv.Length == 0)
+        {
+            throw CriException.Unknown("failed to exec in container: exec command is empty");
+        }
+
+        if (!Programs.IsKnown(argv[0]))
+        {
+            throw CriException.Unknown(
+                $"failed to exec in container: failed to start exec: OCI runtime exec failed: exec failed: unable to start container process: exec: \"{argv[0]}\": executable file not found in $PATH: unknown");
+        }
+
+        // The timeout timer exists before the process does (see WhenTimerScheduledAsync).
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var expired = request.Timeout > 0
+            ? Task.Delay(TimeSpan.FromSeconds(request.Timeout), _clock, timeout.Token)
+            : Task.Delay(Timeout.Infinite, timeout.Token);
+        var stdout = new CapturedOutput();
+        var stderr = new CapturedOutput();
+        var process = container.Context.Processes.Spawn(argv, null, NowNanos());
+        var run = RunExecProcessAsync(container.Context, process, new ProcessStreams(ProcessInput.Empty, stdout, stderr), argv);
+        var finished = await Task.WhenAny(run, expired).ConfigureAwait(false);
+        await timeout.CancelAsync().ConfigureAwait(false);
+        if (finished != run)
+        {
+            process.Signal(Processes.Signals.Kill);
+            await run.ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            throw new CriException(
+                Grpc.Core.StatusCode.DeadlineExceeded,
+                $"failed to exec in container: timeout {request.Timeout}s exceeded: context deadline exceeded");
+        }
+
+        return new ExecSyncResponse
+        {
+            ExitCode = await run.ConfigureAwait(false),
+            Stdout = Google.Protobuf.ByteString.CopyFromUtf8(stdout.ToString()),
+            Stderr = Google.Protobuf.ByteString.CopyFromUtf8(stderr.ToString()),
+        };
+    }
+
+    /// <summary>
+    /// CRI <c>ReopenContainerLog</c> (RUNNING only): the log file is reopened at its path, so after kubelet renamed
+    /// it the old file stops growing and a new one appears at once.
+    /// </summary>
+    public ReopenContainerLogResponse ReopenContainerLog(ReopenContainerLogRequest request)
+    {
+        CriLogWriter? log;
+        lock (_gate)
+        {
+            var container = FindContainer(request.ContainerId, FindContainerContext, notFoundIsNull: false)!;
+            if (container.State != ContainerState.ContainerRunning)
+            {
+                throw CriException.Unknown("container is not running");
+            }
+
+            log = container.Log;
+        }
+
+        try
+        {
+            log?.Reopen();
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw CriException.Unknown($"failed to reopen container log \"{request.ContainerId}\": {exception.Message}");
+        }
+
+        return new ReopenContainerLogResponse();
+    }
+
+    private static async Task<int> RunExecProcessAsync(ContainerContext context, EmulatedProcess process, ProcessStreams streams, string[] argv)
+    {
+        await Task.Yield();
+        var code = await Programs.RunAsync(process, context, streams, argv, topLevel: true).ConfigureAwait(false);
+        context.Processes.Exit(process, code);
+        return code;
+    }
+
+    private async Task RunMainProcessAsync(StoredContainer container, EmulatedProcess process, ProcessStreams streams)
+    {
+        var code = await Programs.RunAsync(process, container.Context, streams, container.CommandLine, topLevel: true).ConfigureAwait(false);
+        container.Context.Processes.Exit(process, code);
+        lock (_gate)
+        {
+            if (container.FinishedAt == 0)
+            {
+                ExitLocked(container, code, reason: null);
+                if (_sandboxes.TryGet(container.SandboxId, out var sandbox) && _containers.TryGet(container.Id, out _))
+                {
+                    PublishLocked(container.Id, ContainerEventType.ContainerStoppedEvent, sandbox);
+                }
+            }
+        }
+
+        // PID 1 is gone: the kernel kills the rest of the container's processes; the streams close.
+        container.Context.Processes.KillAll();
+        container.Log?.Dispose();
+        container.ExitRecorded.TrySetResult();
+    }
+
+    /// <summary>SIGKILL: recorded at once (exit 137), so the caller sees EXITED when its call returns.</summary>
+    private void KillLocked(StoredContainer container)
+    {
+        if (container.State != ContainerState.ContainerRunning)
+        {
+            return;
+        }
+
+        ExitLocked(container, 128 + 9, reason: null);
+        container.MainProcess?.Signal(Processes.Signals.Kill);
+        container.Context.Processes.KillAll();
+        if (_sandboxes.TryGet(container.SandboxId, out var sandbox))
+        {
+            PublishLocked(container.Id, ContainerEventType.ContainerStoppedEvent, sandbox);
+        }
+    }
+
+    /// <summary>Publishes a container (or sandbox) event with the sandbox's and its containers' current statuses.</summary>
+    private void PublishLocked(string id, ContainerEventType type, StoredSandbox sandbox)
+    {
+        var evt = new ContainerEventResponse
+        {
+            ContainerId = id,
+            ContainerEventType = type,
+            CreatedAt = NowNanos(),
+            PodSandboxStatus = ToStatus(sandbox),
+        };
+        foreach (var containerId in sandbox.ContainerIds)
+        {
+            if (_containers.TryGet(containerId, out var member))
+            {
+                evt.ContainersStatuses.Add(ToStatus(member));
+            }
+        }
+
+        _events.Publish(evt);
+    }
+
     private void FailStartLocked(StoredContainer container, string message)
     {
         container.StartedAt = 0;
@@ -243,17 +466,14 @@ public sealed partial class EmulatedRuntime
 
     private void RemoveContainerLocked(StoredContainer container)
     {
-        if (container.State == ContainerState.ContainerRunning)
-        {
-            ExitLocked(container, 128 + 9, reason: null);
-        }
-
+        KillLocked(container);
         _containerNames.Release(container.Name);
         _containers.Remove(container.Id);
         _containerIds.Remove(container.Id);
         if (_sandboxes.TryGet(container.SandboxId, out var sandbox))
         {
             sandbox.ContainerIds.Remove(container.Id);
+            PublishLocked(container.Id, ContainerEventType.ContainerDeletedEvent, sandbox);
         }
     }
 
@@ -479,36 +699,6 @@ public sealed partial class EmulatedRuntime
         }
 
         return merged;
-    }
-
-    private static string? OpenLogFile(string path)
-    {
-        if (path.Length == 0)
-        {
-            return null;
-        }
-
-        try
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            var options = new FileStreamOptions
-            {
-                Mode = FileMode.Append,
-                Access = FileAccess.Write,
-                Share = FileShare.ReadWrite | FileShare.Delete,
-            };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead;
-            }
-
-            using var stream = new FileStream(path, options);
-            return null;
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            return exception.Message;
-        }
     }
 
     private static string StateName(ContainerState state) => state switch

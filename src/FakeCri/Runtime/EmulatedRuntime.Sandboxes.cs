@@ -57,6 +57,8 @@ public sealed partial class EmulatedRuntime
             _images.Record(sandboxImageSource, sandboxImage, pinned: true);
             _sandboxes.Add(id, sandbox);
             _sandboxIds.Add(id);
+            PublishLocked(id, ContainerEventType.ContainerCreatedEvent, sandbox);
+            PublishLocked(id, ContainerEventType.ContainerStartedEvent, sandbox);
             return new RunPodSandboxResponse { PodSandboxId = id };
         }
     }
@@ -112,6 +114,7 @@ public sealed partial class EmulatedRuntime
             }
 
             _sandboxNames.Release(sandbox.Name);
+            PublishLocked(sandbox.Id, ContainerEventType.ContainerDeletedEvent, sandbox);
             _sandboxes.Remove(sandbox.Id);
             _sandboxIds.Remove(sandbox.Id);
         }
@@ -177,9 +180,9 @@ public sealed partial class EmulatedRuntime
     {
         foreach (var containerId in sandbox.ContainerIds)
         {
-            if (_containers.TryGet(containerId, out var container) && container.State == ContainerState.ContainerRunning)
+            if (_containers.TryGet(containerId, out var container))
             {
-                ExitLocked(container, 128 + 9, reason: null);
+                KillLocked(container);
             }
         }
 
@@ -189,7 +192,11 @@ public sealed partial class EmulatedRuntime
             sandbox.Ip = string.Empty;
         }
 
-        sandbox.State = PodSandboxState.SandboxNotready;
+        if (sandbox.State == PodSandboxState.SandboxReady)
+        {
+            sandbox.State = PodSandboxState.SandboxNotready;
+            PublishLocked(sandbox.Id, ContainerEventType.ContainerStoppedEvent, sandbox);
+        }
     }
 
     private IEnumerable<StoredSandbox> SelectSandboxes(PodSandboxFilter? filter)

@@ -35,6 +35,8 @@ public sealed partial class EmulatedRuntime
     private readonly NameRegistry _containerNames = new();
     private readonly ImageStore _images = new();
     private readonly HashSet<string> _handlers;
+    private readonly ObservedClock _clock;
+    private readonly ContainerEventHub _events;
     private string _podCidr = string.Empty;
     private int _nextPid = 1000;
 
@@ -47,10 +49,40 @@ public sealed partial class EmulatedRuntime
         _ids = new SeededIdGenerator(options.Seed);
         _ipam = new PodIpam(options.PodCidr);
         _handlers = new HashSet<string>(options.RuntimeHandlers.Prepend(string.Empty), StringComparer.Ordinal);
+        _clock = new ObservedClock(options.TimeProvider);
+        _events = new ContainerEventHub(_clock);
     }
 
-    /// <summary>The clock behind every timestamp the runtime reports.</summary>
-    public TimeProvider Clock => _options.TimeProvider;
+    /// <summary>The clock behind every timestamp, sleep and timeout of the runtime.</summary>
+    public TimeProvider Clock => _clock;
+
+    /// <summary>
+    /// Completes once the emulation has a timer pending that falls due within <paramref name="within"/> from now
+    /// (a sleep, an exec timeout, a stop's grace period): on a virtual clock, await it before advancing time so
+    /// the advance cannot race the call that schedules the timer.
+    /// </summary>
+    public Task WhenTimerScheduledAsync(TimeSpan within, CancellationToken cancellationToken = default)
+    {
+        var limit = _clock.GetUtcNow() + within;
+        return _clock.WhenScheduledAsync(due => due <= limit, cancellationToken);
+    }
+
+    /// <summary>
+    /// CRI <c>GetContainerEvents</c>: a reader of every event from now on (and of those published while nobody
+    /// listened, as containerd buffers them). Call <paramref name="unsubscribe"/> when done.
+    /// </summary>
+    public System.Threading.Channels.ChannelReader<ContainerEventResponse> SubscribeToEvents(out Action unsubscribe) =>
+        _events.Subscribe(out unsubscribe);
+
+    /// <summary>
+    /// Completes once the emulation has a timer pending that falls due exactly at <paramref name="dueAt"/>, e.g. the
+    /// end of a stop's grace period started now: <c>WhenTimerDueAsync(clock.GetUtcNow() + TimeSpan.FromSeconds(30))</c>.
+    /// </summary>
+    public Task WhenTimerDueAsync(DateTimeOffset dueAt, CancellationToken cancellationToken = default) =>
+        _clock.WhenScheduledAsync(due => due == dueAt, cancellationToken);
+
+    /// <summary>Ends every GetContainerEvents stream; the server calls it when it stops.</summary>
+    public void CloseEventStreams() => _events.Close();
 
     /// <summary>The pod CIDR kubelet last sent through <c>UpdateRuntimeConfig</c>; empty until then.</summary>
     public string PodCidr

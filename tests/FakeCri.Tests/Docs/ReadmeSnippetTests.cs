@@ -39,7 +39,8 @@ public sealed class ReadmeSnippetTests
             .WithTimeProvider(new FakeTimeProvider())          // virtual clock (Microsoft.Extensions.TimeProvider.Testing)
             .WithRuntimeHandlers("runc", "kata")
             .WithRegistryCredential("registry.example.com", "alice", "s3cret")
-            with { StrictImages = true, PodCidr = "127.90.0.0/16" };
+            with
+        { StrictImages = true, PodCidr = "127.90.0.0/16" };
         await using var cri = await FakeCriServer.StartInProcessAsync(options);
         #endregion
 

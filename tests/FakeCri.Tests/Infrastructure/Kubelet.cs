@@ -44,7 +44,9 @@ public static class Kubelet
     {
         Metadata = new ContainerMetadata { Name = name, Attempt = attempt },
         Image = new ImageSpec { Image = image, UserSpecifiedImage = image },
-        Command = { command },
+        // top runs until stopped and handles SIGTERM, as critest's containers do; tests that need another
+        // program say so.
+        Command = { command.Length > 0 ? command : ["top"] },
         LogPath = $"{name}/{attempt}.log",
         Labels = { ["io.kubernetes.container.name"] = name },
         Annotations = { ["io.kubernetes.container.restartCount"] = attempt.ToString(System.Globalization.CultureInfo.InvariantCulture) },

@@ -34,7 +34,7 @@ public sealed class KubeletFlowTests
 
         // 3. Create and start the container: log_path is "<container name>/<restart count>.log".
         clock.Advance(TimeSpan.FromSeconds(2));
-        var config = Kubelet.ContainerConfig("cart", imageRef, 0, "sh", "-c", "sleep 3600");
+        var config = Kubelet.ContainerConfig("cart", imageRef, 0, "sh", "-c", "trap 'echo bye; exit 0' TERM; echo started; while true; do sleep 1; done");
         config.Image.UserSpecifiedImage = imageRequest.Image;
         var container = await cri.CreateAsync(pod, podConfig, config, Cancel);
         clock.Advance(TimeSpan.FromSeconds(1));
@@ -56,12 +56,21 @@ public sealed class KubeletFlowTests
         Assert.Equal([container], listed.Select(c => c.Id));
         Assert.Equal(imageRef, listed[0].ImageRef);
 
-        // 5. Pod deletion: stop the container with its grace period, then the sandbox, then remove.
+        // 5. Pod deletion: stop the container with its grace period. The shell's trap runs once its current
+        // `sleep 1` ends, one virtual second later; then the sandbox goes, then everything is removed.
+        await cri.Runtime.WhenTimerScheduledAsync(TimeSpan.FromSeconds(1), Cancel); // the loop sleeps
         clock.Advance(TimeSpan.FromMinutes(5));
-        await cri.StopAsync(container, 30, Cancel);
+        await cri.Runtime.WhenTimerScheduledAsync(TimeSpan.FromSeconds(1), Cancel);
+        var stopping = cri.StopAsync(container, 30, Cancel);
+        await cri.Runtime.WhenTimerDueAsync(clock.GetUtcNow() + TimeSpan.FromSeconds(30), Cancel); // the grace period runs
+        clock.Advance(TimeSpan.FromSeconds(1));
+        await stopping;
         var stopped = await cri.StatusAsync(container, Cancel);
-        Assert.Equal((ContainerState.ContainerExited, 143, "Error"), (stopped.State, stopped.ExitCode, stopped.Reason));
-        Assert.Equal(stopped.StartedAt + 300_000_000_000, stopped.FinishedAt);
+        Assert.Equal((ContainerState.ContainerExited, 0, "Completed"), (stopped.State, stopped.ExitCode, stopped.Reason));
+        Assert.Equal(stopped.StartedAt + 301_000_000_000, stopped.FinishedAt);
+        var log = await File.ReadAllLinesAsync(expectedLog, Cancel);
+        Assert.Matches(@"^2026-11-25T12:00:03Z stdout F started$", log[0]);
+        Assert.Matches(@"^2026-11-25T12:05:04Z stdout F bye$", log[^1]);
         await cri.RuntimeClient.StopPodSandboxAsync(new StopPodSandboxRequest { PodSandboxId = pod }, cancellationToken: Cancel);
         await cri.RuntimeClient.RemoveContainerAsync(new RemoveContainerRequest { ContainerId = container }, cancellationToken: Cancel);
         await cri.RuntimeClient.RemovePodSandboxAsync(new RemovePodSandboxRequest { PodSandboxId = pod }, cancellationToken: Cancel);

@@ -1,4 +1,6 @@
 using FakeCri.Cri.V1;
+using FakeCri.Processes;
+using FakeCri.Processes.Internal;
 
 namespace FakeCri.Runtime.Internal;
 
@@ -19,8 +21,12 @@ internal sealed class StoredContainer
         Signal stopSignal,
         LinuxContainerUser user,
         long createdAt,
-        int pid)
+        int pid,
+        IReadOnlyList<string> commandLine,
+        ContainerContext context)
     {
+        CommandLine = commandLine;
+        Context = context;
         Id = id;
         SandboxId = sandboxId;
         Name = name;
@@ -72,6 +78,21 @@ internal sealed class StoredContainer
 
     /// <summary>StartContainer is between its state check and its outcome (the log file is being opened).</summary>
     public bool Starting { get; set; }
+
+    /// <summary>What the main process runs.</summary>
+    public IReadOnlyList<string> CommandLine { get; }
+
+    /// <summary>The container's files, processes and identity.</summary>
+    public ContainerContext Context { get; }
+
+    /// <summary>PID 1, once started.</summary>
+    public EmulatedProcess? MainProcess { get; set; }
+
+    /// <summary>The CRI log writer while running with a log path.</summary>
+    public CriLogWriter? Log { get; set; }
+
+    /// <summary>Completes once the main process's exit has been recorded.</summary>
+    public TaskCompletionSource ExitRecorded { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public ContainerState State =>
         FinishedAt != 0 ? ContainerState.ContainerExited

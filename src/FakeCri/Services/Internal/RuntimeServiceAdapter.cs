@@ -48,7 +48,7 @@ internal sealed class RuntimeServiceAdapter : RuntimeService.RuntimeServiceBase
         Task.FromResult(_runtime.StartContainer(request));
 
     public override Task<StopContainerResponse> StopContainer(StopContainerRequest request, ServerCallContext context) =>
-        Task.FromResult(_runtime.StopContainer(request));
+        _runtime.StopContainerAsync(request, context.CancellationToken);
 
     public override Task<RemoveContainerResponse> RemoveContainer(RemoveContainerRequest request, ServerCallContext context) =>
         Task.FromResult(_runtime.RemoveContainer(request));
@@ -69,10 +69,10 @@ internal sealed class RuntimeServiceAdapter : RuntimeService.RuntimeServiceBase
         Task.FromResult(_runtime.UpdateContainerResources(request));
 
     public override Task<ReopenContainerLogResponse> ReopenContainerLog(ReopenContainerLogRequest request, ServerCallContext context) =>
-        throw CriException.Unimplemented(nameof(ReopenContainerLog));
+        Task.FromResult(_runtime.ReopenContainerLog(request));
 
     public override Task<ExecSyncResponse> ExecSync(ExecSyncRequest request, ServerCallContext context) =>
-        throw CriException.Unimplemented(nameof(ExecSync));
+        _runtime.ExecSyncAsync(request, context.CancellationToken);
 
     public override Task<ExecResponse> Exec(ExecRequest request, ServerCallContext context) =>
         throw CriException.Unimplemented(nameof(Exec));
@@ -116,11 +116,28 @@ internal sealed class RuntimeServiceAdapter : RuntimeService.RuntimeServiceBase
     public override Task<CheckpointContainerResponse> CheckpointContainer(CheckpointContainerRequest request, ServerCallContext context) =>
         throw CriException.Unimplemented(nameof(CheckpointContainer));
 
-    public override Task GetContainerEvents(
+    public override async Task GetContainerEvents(
         GetEventsRequest request,
         IServerStreamWriter<ContainerEventResponse> responseStream,
-        ServerCallContext context) =>
-        throw CriException.Unimplemented(nameof(GetContainerEvents));
+        ServerCallContext context)
+    {
+        var events = _runtime.SubscribeToEvents(out var unsubscribe);
+        try
+        {
+            await foreach (var evt in events.ReadAllAsync(context.CancellationToken).ConfigureAwait(false))
+            {
+                await responseStream.WriteAsync(evt, context.CancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        {
+            // The client went away; its subscription ends with it.
+        }
+        finally
+        {
+            unsubscribe();
+        }
+    }
 
     public override Task<ListMetricDescriptorsResponse> ListMetricDescriptors(ListMetricDescriptorsRequest request, ServerCallContext context) =>
         throw CriException.Unimplemented(nameof(ListMetricDescriptors));

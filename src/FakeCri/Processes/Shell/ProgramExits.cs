@@ -1,0 +1,25 @@
+namespace FakeCri.Processes.Shell;
+
+/// <summary><c>exit N</c> (or the end of a script) unwinding the shell.</summary>
+internal sealed class ShellExitException : Exception
+{
+    public ShellExitException(int exitCode)
+    {
+        ExitCode = exitCode;
+    }
+
+    public int ExitCode { get; }
+}
+
+/// <summary>A signal's default action ended the program: it exits with 128 + the signal number.</summary>
+internal sealed class ProcessTerminatedException : Exception
+{
+    public ProcessTerminatedException(int signal)
+    {
+        Signal = signal;
+    }
+
+    public int Signal { get; }
+
+    public int ExitCode => 128 + Signal;
+}
