@@ -38,9 +38,8 @@ public sealed class ReadmeSnippetTests
             .WithSeed(7)                                       // reproducible IDs
             .WithTimeProvider(new FakeTimeProvider())          // virtual clock (Microsoft.Extensions.TimeProvider.Testing)
             .WithRuntimeHandlers("runc", "kata")
-            .WithRegistryCredential("registry.example.com", "alice", "s3cret")
-            with
-        { StrictImages = true, PodCidr = "127.90.0.0/16" };
+            .WithRegistryCredential("registry.example.com", "alice", "s3cret");
+        options = options with { StrictImages = true, PodCidr = "127.90.0.0/16" };
         await using var cri = await FakeCriServer.StartInProcessAsync(options);
         #endregion
 
