@@ -81,7 +81,10 @@ public sealed partial class EmulatedRuntime
             var context = ContainerSetup.Create(config, request.SandboxConfig, sandbox.Ip, image.Source, user, _clock);
             var container = new StoredContainer(
                 id, sandbox.Id, name, config, image.Id, logPath, stopSignal, user, NowNanos(), NextPid(),
-                ContainerSetup.CommandLine(config, image.Source), context);
+                ContainerSetup.CommandLine(config, image.Source), context)
+            {
+                BaseMemoryBytes = (1UL << 20) + (image.Source.Size / 20),
+            };
             _containers.Add(id, container);
             _containerIds.Add(id);
             sandbox.ContainerIds.Add(id);

@@ -94,14 +94,15 @@ public sealed class RuntimeInfoTests
     }
 
     [Fact]
-    public async Task StreamContainerStats_NotImplementedYet_ReturnsUnimplementedNamingTheRpc()
+    public async Task Attach_NotImplementedYet_ReturnsUnimplementedNamingTheRpc()
     {
         await using var cri = await FakeCriServer.StartInProcessAsync(cancellationToken: Cancel);
 
-        using var call = cri.RuntimeClient.StreamContainerStats(new StreamContainerStatsRequest(), cancellationToken: Cancel);
-        var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext(Cancel));
+        var error = await Assert.ThrowsAsync<RpcException>(() => cri.RuntimeClient.AttachAsync(
+            new AttachRequest { ContainerId = "abc", Stdout = true }, cancellationToken: Cancel).ResponseAsync);
 
         Assert.Equal(StatusCode.Unimplemented, error.StatusCode);
-        Assert.Equal("method StreamContainerStats not implemented", error.Status.Detail);
+        Assert.Equal("method Attach not implemented", error.Status.Detail);
     }
+
 }

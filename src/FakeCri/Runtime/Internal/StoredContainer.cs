@@ -79,6 +79,9 @@ internal sealed class StoredContainer
     /// <summary>StartContainer is between its state check and its outcome (the log file is being opened).</summary>
     public bool Starting { get; set; }
 
+    /// <summary>Resident memory of the idle program, from the image's size; what stats start from.</summary>
+    public ulong BaseMemoryBytes { get; init; } = 1 << 20;
+
     /// <summary>What the main process runs.</summary>
     public IReadOnlyList<string> CommandLine { get; }
 

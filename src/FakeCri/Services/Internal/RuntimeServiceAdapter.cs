@@ -84,28 +84,28 @@ internal sealed class RuntimeServiceAdapter : RuntimeService.RuntimeServiceBase
         throw CriException.Unimplemented(nameof(PortForward));
 
     public override Task<ContainerStatsResponse> ContainerStats(ContainerStatsRequest request, ServerCallContext context) =>
-        throw CriException.Unimplemented(nameof(ContainerStats));
+        Task.FromResult(_runtime.ContainerStats(request));
 
     public override Task<ListContainerStatsResponse> ListContainerStats(ListContainerStatsRequest request, ServerCallContext context) =>
-        throw CriException.Unimplemented(nameof(ListContainerStats));
+        Task.FromResult(_runtime.ListContainerStats(request));
 
     public override Task StreamContainerStats(
         StreamContainerStatsRequest request,
         IServerStreamWriter<StreamContainerStatsResponse> responseStream,
         ServerCallContext context) =>
-        throw CriException.Unimplemented(nameof(StreamContainerStats));
+        StreamBatches.WriteAsync(_runtime.ListContainerStats(new ListContainerStatsRequest { Filter = request.Filter }).Stats, batch => new StreamContainerStatsResponse { ContainerStats = { batch } }, responseStream, context.CancellationToken);
 
     public override Task<PodSandboxStatsResponse> PodSandboxStats(PodSandboxStatsRequest request, ServerCallContext context) =>
-        throw CriException.Unimplemented(nameof(PodSandboxStats));
+        Task.FromResult(_runtime.PodSandboxStats(request));
 
     public override Task<ListPodSandboxStatsResponse> ListPodSandboxStats(ListPodSandboxStatsRequest request, ServerCallContext context) =>
-        throw CriException.Unimplemented(nameof(ListPodSandboxStats));
+        Task.FromResult(_runtime.ListPodSandboxStats(request));
 
     public override Task StreamPodSandboxStats(
         StreamPodSandboxStatsRequest request,
         IServerStreamWriter<StreamPodSandboxStatsResponse> responseStream,
         ServerCallContext context) =>
-        throw CriException.Unimplemented(nameof(StreamPodSandboxStats));
+        StreamBatches.WriteAsync(_runtime.ListPodSandboxStats(new ListPodSandboxStatsRequest { Filter = request.Filter }).Stats, batch => new StreamPodSandboxStatsResponse { PodSandboxStats = { batch } }, responseStream, context.CancellationToken);
 
     public override Task<UpdateRuntimeConfigResponse> UpdateRuntimeConfig(UpdateRuntimeConfigRequest request, ServerCallContext context) =>
         Task.FromResult(_runtime.UpdateRuntimeConfig(request));
@@ -140,16 +140,16 @@ internal sealed class RuntimeServiceAdapter : RuntimeService.RuntimeServiceBase
     }
 
     public override Task<ListMetricDescriptorsResponse> ListMetricDescriptors(ListMetricDescriptorsRequest request, ServerCallContext context) =>
-        throw CriException.Unimplemented(nameof(ListMetricDescriptors));
+        Task.FromResult(_runtime.ListMetricDescriptors(request));
 
     public override Task<ListPodSandboxMetricsResponse> ListPodSandboxMetrics(ListPodSandboxMetricsRequest request, ServerCallContext context) =>
-        throw CriException.Unimplemented(nameof(ListPodSandboxMetrics));
+        Task.FromResult(_runtime.ListPodSandboxMetrics(request));
 
     public override Task StreamPodSandboxMetrics(
         StreamPodSandboxMetricsRequest request,
         IServerStreamWriter<StreamPodSandboxMetricsResponse> responseStream,
         ServerCallContext context) =>
-        throw CriException.Unimplemented(nameof(StreamPodSandboxMetrics));
+        StreamBatches.WriteAsync(_runtime.ListPodSandboxMetrics(new ListPodSandboxMetricsRequest()).PodMetrics, batch => new StreamPodSandboxMetricsResponse { PodSandboxMetrics = { batch } }, responseStream, context.CancellationToken);
 
     public override Task<RuntimeConfigResponse> RuntimeConfig(RuntimeConfigRequest request, ServerCallContext context) =>
         Task.FromResult(_runtime.RuntimeConfig(request));
