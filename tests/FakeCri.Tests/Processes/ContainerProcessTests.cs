@@ -292,6 +292,42 @@ public sealed partial class ContainerProcessTests : IAsyncLifetime
         Assert.Equal(128 + 3, (await _cri.StatusAsync(id, Cancel)).ExitCode); // nginx's stop signal is SIGQUIT
     }
 
+    [Fact]
+    public async Task CheckpointContainer_Running_WritesTarWithConfigAndFiles()
+    {
+        var id = await RunAsync("ckpt", "top");
+        await ExecAsync(id, 0, "sh", "-c", "echo state > /tmp/state");
+        var archive = Path.Combine(TempSocket.NewDirectory(), "ckpt.tar");
+
+        await _cri.RuntimeClient.CheckpointContainerAsync(new CheckpointContainerRequest { ContainerId = id, Location = archive }, cancellationToken: Cancel);
+
+        var entries = new Dictionary<string, string>();
+        await using (var reader = new System.Formats.Tar.TarReader(File.OpenRead(archive)))
+        {
+            while (await reader.GetNextEntryAsync(cancellationToken: Cancel) is { } entry)
+            {
+                entries[entry.Name] = entry.DataStream is null ? "" : await new StreamReader(entry.DataStream).ReadToEndAsync(Cancel);
+            }
+        }
+
+        Assert.Equal("state\n", entries["rootfs/tmp/state"]);
+        Assert.Contains("\"ckpt\"", entries["config.json"]);
+        Assert.Equal(ContainerState.ContainerRunning, (await _cri.StatusAsync(id, Cancel)).State);
+    }
+
+    [Fact]
+    public async Task CheckpointContainer_NotRunning_UnknownAndNoFile()
+    {
+        var id = await RunAsync("gone", "true");
+        var archive = Path.Combine(TempSocket.NewDirectory(), "ckpt.tar");
+
+        await RpcAssert.FailsAsync(
+            StatusCode.Unknown,
+            _cri.RuntimeClient.CheckpointContainerAsync(new CheckpointContainerRequest { ContainerId = id, Location = archive }, cancellationToken: Cancel),
+            $"container \"{id}\" is in CONTAINER_EXITED state. only CONTAINER_RUNNING containers can be checkpointed");
+        Assert.False(File.Exists(archive));
+    }
+
     private async Task<string> RunAsync(string name, params string[] command)
     {
         var id = await _cri.CreateAsync(_pod, _podConfig, Kubelet.ContainerConfig(name, "busybox", 0, command), Cancel);

@@ -114,7 +114,7 @@ internal sealed class RuntimeServiceAdapter : RuntimeService.RuntimeServiceBase
         Task.FromResult(_runtime.Status(request));
 
     public override Task<CheckpointContainerResponse> CheckpointContainer(CheckpointContainerRequest request, ServerCallContext context) =>
-        throw CriException.Unimplemented(nameof(CheckpointContainer));
+        Task.FromResult(_runtime.CheckpointContainer(request));
 
     public override async Task GetContainerEvents(
         GetEventsRequest request,
