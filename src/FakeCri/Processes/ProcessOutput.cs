@@ -76,8 +76,23 @@ public abstract class ProcessInput
         return text.ToString();
     }
 
+    /// <summary>
+    /// A stdin that stays open and never delivers a line (a container created with <c>stdin: true</c> that nobody
+    /// attached to): a shell reading it waits, as it would in a real runtime, until it is killed.
+    /// </summary>
+    public static ProcessInput Open { get; } = new OpenInput();
+
     /// <summary>Fixed text as stdin.</summary>
     public static ProcessInput FromText(string text) => new TextInput(text);
+
+    private sealed class OpenInput : ProcessInput
+    {
+        public override async ValueTask<string?> ReadLineAsync(CancellationToken cancellationToken)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+    }
 
     private sealed class TextInput : ProcessInput
     {

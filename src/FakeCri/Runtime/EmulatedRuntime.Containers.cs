@@ -172,7 +172,7 @@ public sealed partial class EmulatedRuntime
         }
 
         var streams = new ProcessStreams(
-            ProcessInput.Empty,
+            container.Config.Stdin ? ProcessInput.Open : ProcessInput.Empty,
             log is null ? ProcessOutput.Null : new LogOutput(log, stderr: false),
             log is null ? ProcessOutput.Null : new LogOutput(log, stderr: true));
         _ = RunMainProcessAsync(container, process, streams);

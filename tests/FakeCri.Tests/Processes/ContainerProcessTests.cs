@@ -328,6 +328,19 @@ public sealed partial class ContainerProcessTests : IAsyncLifetime
         Assert.False(File.Exists(archive));
     }
 
+    [Theory]
+    [InlineData(false, ContainerState.ContainerExited)]
+    [InlineData(true, ContainerState.ContainerRunning)]
+    public async Task StartContainer_ShellWithOrWithoutStdin_ExitsAtEofOrWaitsForInput(bool stdin, ContainerState expected)
+    {
+        var config = Kubelet.ContainerConfig(stdin ? "interactive" : "batch", "busybox", 0, "sh");
+        config.Stdin = stdin;
+        var id = await _cri.CreateAsync(_pod, _podConfig, config, Cancel);
+        await _cri.StartAsync(id, Cancel);
+
+        Assert.Equal(expected, (await _cri.StatusAsync(id, Cancel)).State);
+    }
+
     private async Task<string> RunAsync(string name, params string[] command)
     {
         var id = await _cri.CreateAsync(_pod, _podConfig, Kubelet.ContainerConfig(name, "busybox", 0, command), Cancel);
