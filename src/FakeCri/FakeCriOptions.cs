@@ -1,3 +1,4 @@
+using FakeCri.Behaviors;
 using FakeCri.Cri.V1;
 using FakeCri.Images;
 using FakeCri.Runtime.Internal;
@@ -64,6 +65,15 @@ public sealed record FakeCriOptions
 
     /// <summary>Where the fake's logs go; none when null.</summary>
     public ILoggerFactory? LoggerFactory { get; init; }
+
+    /// <summary>
+    /// Declared container behaviours; the first whose match fits a container applies to it. Annotations
+    /// (<c>fakecri.io/...</c>) on the container or its sandbox add to or override it.
+    /// </summary>
+    public IReadOnlyList<ContainerBehavior> Behaviors { get; init; } = [];
+
+    /// <summary>Adds a declared container behaviour.</summary>
+    public FakeCriOptions WithBehavior(ContainerBehavior behavior) => this with { Behaviors = [.. Behaviors, behavior] };
 
     /// <summary>Adds listen endpoints.</summary>
     public FakeCriOptions WithListen(params FakeCriEndpoint[] endpoints) => this with { Listen = [.. Listen, .. endpoints] };

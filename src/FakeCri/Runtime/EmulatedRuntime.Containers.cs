@@ -84,6 +84,7 @@ public sealed partial class EmulatedRuntime
                 ContainerSetup.CommandLine(config, image.Source), context)
             {
                 BaseMemoryBytes = (1UL << 20) + (image.Source.Size / 20),
+                Behavior = ResolveBehavior(config, request.SandboxConfig, image.Id),
             };
             _containers.Add(id, container);
             _containerIds.Add(id);
@@ -124,7 +125,13 @@ public sealed partial class EmulatedRuntime
                 throw CriException.Unknown(message);
             }
 
-            if (container.CommandLine.Count == 0)
+            if (container.Behavior?.FailToStart is { } declared)
+            {
+                FailStartLocked(container, declared);
+                throw CriException.Unknown(declared);
+            }
+
+            if (container.CommandLine.Count == 0 && container.Behavior?.ExitAfter is null)
             {
                 var message = "failed to create containerd task: failed to create shim task: OCI runtime create failed: "
                     + "runc create failed: unable to start container process: exec: no command specified: unknown";
@@ -207,7 +214,11 @@ public sealed partial class EmulatedRuntime
 
         // The signal goes out before the grace timer exists: a test that sees the timer (WhenTimerDueAsync) and
         // advances a virtual clock knows the process already has the signal.
-        process.Signal(SignalNumbers.ToLinux(container.StopSignal));
+        if (container.Behavior?.IgnoreSigterm != true)
+        {
+            process.Signal(SignalNumbers.ToLinux(container.StopSignal));
+        }
+
         using var grace = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var deadline = Task.Delay(TimeSpan.FromSeconds(request.Timeout), _clock, grace.Token);
         var finished = await Task.WhenAny(container.ExitRecorded.Task, deadline).ConfigureAwait(false);
@@ -315,6 +326,16 @@ public sealed partial class EmulatedRuntime
         }
 
         var argv = request.Cmd.ToArray();
+        if (container.Behavior?.Exec.FirstOrDefault(a => a.Command.SequenceEqual(argv)) is { } answer)
+        {
+            return new ExecSyncResponse
+            {
+                ExitCode = answer.ExitCode,
+                Stdout = Google.Protobuf.ByteString.CopyFromUtf8(answer.Stdout),
+                Stderr = Google.Protobuf.ByteString.CopyFromUtf8(answer.Stderr),
+            };
+        }
+
         if (argv.Length == 0)
         {
             throw CriException.Unknown("failed to exec in container: exec command is empty");
@@ -395,13 +416,21 @@ public sealed partial class EmulatedRuntime
 
     private async Task RunMainProcessAsync(StoredContainer container, EmulatedProcess process, ProcessStreams streams)
     {
-        var code = await Programs.RunAsync(process, container.Context, streams, container.CommandLine, topLevel: true).ConfigureAwait(false);
+        foreach (var line in container.Behavior?.Logs ?? [])
+        {
+            _ = WriteScheduledLogAsync(line, streams, container.Running.Token);
+        }
+
+        var code = container.Behavior?.ExitAfter is { } after
+            ? await RunDeclaredAsync(container, process, after).ConfigureAwait(false)
+            : await Programs.RunAsync(process, container.Context, streams, container.CommandLine, topLevel: true).ConfigureAwait(false);
+        await container.Running.CancelAsync().ConfigureAwait(false);
         container.Context.Processes.Exit(process, code);
         lock (_gate)
         {
             if (container.FinishedAt == 0)
             {
-                ExitLocked(container, code, reason: null);
+                ExitLocked(container, code, container.OomKilled ? "OOMKilled" : null);
                 if (_sandboxes.TryGet(container.SandboxId, out var sandbox) && _containers.TryGet(container.Id, out _))
                 {
                     PublishLocked(container.Id, ContainerEventType.ContainerStoppedEvent, sandbox);
@@ -413,6 +442,68 @@ public sealed partial class EmulatedRuntime
         container.Context.Processes.KillAll();
         container.Log?.Dispose();
         container.ExitRecorded.TrySetResult();
+    }
+
+    /// <summary>A declared behaviour's program: run for a while (stop signals end it unless ignored), then exit.</summary>
+    private async Task<int> RunDeclaredAsync(StoredContainer container, EmulatedProcess process, TimeSpan after)
+    {
+        var behavior = container.Behavior!;
+        try
+        {
+            await Applets.WaitAsync(process, container.Context, after, signal => !behavior.IgnoreSigterm && Applets.IsStopSignal(signal))
+                .ConfigureAwait(false);
+        }
+        catch (ProcessTerminatedException terminated)
+        {
+            return terminated.ExitCode;
+        }
+        catch (OperationCanceledException) when (process.Killed.IsCancellationRequested)
+        {
+            return 128 + Processes.Signals.Kill;
+        }
+
+        if (behavior.OomKilled)
+        {
+            container.OomKilled = true;
+            return 128 + Processes.Signals.Kill;
+        }
+
+        return behavior.ExitCode;
+    }
+
+    private async Task WriteScheduledLogAsync(Behaviors.ScheduledLogLine line, ProcessStreams streams, CancellationToken running)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(line.Every, _clock, running).ConfigureAwait(false);
+                (line.Stderr ? streams.Stderr : streams.Stdout).Write(line.Line + "\n");
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The container stopped.
+        }
+    }
+
+    private Behaviors.ContainerBehavior? ResolveBehavior(ContainerConfig config, PodSandboxConfig sandbox, string imageId)
+    {
+        Behaviors.ContainerBehavior? declared = null;
+        foreach (var behavior in _options.Behaviors)
+        {
+            var match = behavior.Match;
+            if ((match.ContainerName is null || match.ContainerName == config.Metadata.Name)
+                && (match.Image is null || _images.Resolve(match.Image).Image?.Id == imageId)
+                && match.Labels.All(l => config.Labels.TryGetValue(l.Key, out var v) && v == l.Value)
+                && match.Annotations.All(a => config.Annotations.TryGetValue(a.Key, out var v) && v == a.Value))
+            {
+                declared = behavior;
+                break;
+            }
+        }
+
+        return Behaviors.ContainerBehavior.FromAnnotations(declared, sandbox.Annotations, config.Annotations);
     }
 
     /// <summary>SIGKILL: recorded at once (exit 137), so the caller sees EXITED when its call returns.</summary>

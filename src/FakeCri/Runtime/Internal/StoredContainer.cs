@@ -82,6 +82,15 @@ internal sealed class StoredContainer
     /// <summary>Resident memory of the idle program, from the image's size; what stats start from.</summary>
     public ulong BaseMemoryBytes { get; init; } = 1 << 20;
 
+    /// <summary>The declared behaviour that applies, if any.</summary>
+    public Behaviors.ContainerBehavior? Behavior { get; init; }
+
+    /// <summary>The declared behaviour ended it as an OOM kill.</summary>
+    public bool OomKilled { get; set; }
+
+    /// <summary>Cancelled when the main process ends: scheduled behaviour work stops with it.</summary>
+    public CancellationTokenSource Running { get; } = new();
+
     /// <summary>What the main process runs.</summary>
     public IReadOnlyList<string> CommandLine { get; }
 
