@@ -56,9 +56,15 @@ internal static class ServeCommand
                 + "Env: FAKECRI_SANDBOX_IMAGE.",
         };
 
+        var behaviors = new Option<string>("--behaviors")
+        {
+            Description = "YAML or JSON file of declared container behaviours (apiVersion: fakecri.io/v1alpha1, "
+                + "kind: ContainerBehaviors). Env: FAKECRI_BEHAVIORS.",
+        };
+
         var command = new Command("serve", "Serve the CRI RuntimeService and ImageService until stopped.")
         {
-            listen, config, logLevel, cgroupDriver, handlers, seed, podCidr, strictImages, sandboxImage,
+            listen, config, logLevel, cgroupDriver, handlers, seed, podCidr, strictImages, sandboxImage, behaviors,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -71,6 +77,7 @@ internal static class ServeCommand
             AddFlag(flags, ServeKeys.PodCidr, parse.GetValue(podCidr));
             AddFlag(flags, ServeKeys.StrictImages, parse.GetValue(strictImages)?.ToString());
             AddFlag(flags, ServeKeys.SandboxImage, parse.GetValue(sandboxImage));
+            AddFlag(flags, ServeKeys.Behaviors, parse.GetValue(behaviors));
             return RunAsync(parse.GetValue(config), flags, cancellationToken);
         });
         return command;
@@ -102,7 +109,10 @@ internal static class ServeCommand
         try
         {
             var configuration = ServeConfiguration.Build(configFile, environment, flags);
-            settings = ServeSettings.Resolve(configuration, () => DefaultEndpoint.Resolve(environment));
+            settings = ServeSettings.Resolve(
+                configuration,
+                () => DefaultEndpoint.Resolve(environment),
+                configFile ?? environment[ServeKeys.ConfigEnvironmentVariable] as string);
         }
         catch (SettingsException exception)
         {

@@ -14,6 +14,7 @@ internal static class ServeKeys
     public const string PodCidr = "podCidr";
     public const string StrictImages = "strictImages";
     public const string SandboxImage = "sandboxImage";
+    public const string Behaviors = "behaviors";
 
     /// <summary>Environment variable → config key. Lists are comma-separated.</summary>
     public static readonly IReadOnlyDictionary<string, string> EnvironmentVariables = new Dictionary<string, string>
@@ -26,6 +27,7 @@ internal static class ServeKeys
         ["FAKECRI_POD_CIDR"] = PodCidr,
         ["FAKECRI_STRICT_IMAGES"] = StrictImages,
         ["FAKECRI_SANDBOX_IMAGE"] = SandboxImage,
+        ["FAKECRI_BEHAVIORS"] = Behaviors,
     };
 
     /// <summary>The environment variable naming the config file when <c>--config</c> is not given.</summary>

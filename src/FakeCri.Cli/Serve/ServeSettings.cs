@@ -16,10 +16,11 @@ internal sealed record ServeSettings(
     int Seed,
     string PodCidr,
     bool StrictImages,
-    string SandboxImage)
+    string SandboxImage,
+    IReadOnlyList<FakeCri.Behaviors.ContainerBehavior> Behaviors)
 {
     /// <summary>Reads the settings; <see cref="SettingsException"/> names the bad key and value.</summary>
-    public static ServeSettings Resolve(IConfiguration configuration, Func<FakeCriEndpoint> defaultEndpoint)
+    public static ServeSettings Resolve(IConfiguration configuration, Func<FakeCriEndpoint> defaultEndpoint, string? configFile = null)
     {
         var listen = ReadList(configuration, ServeKeys.Listen)
             .Select(text => FakeCriEndpoint.TryParse(text, out var endpoint, out var error)
@@ -50,6 +51,8 @@ internal sealed record ServeSettings(
             throw new SettingsException($"{ServeKeys.SandboxImage}: {imageError}");
         }
 
+        var behaviors = LoadBehaviors(configuration[ServeKeys.Behaviors], configFile);
+
         return new ServeSettings(
             listen,
             ParseLogLevel(configuration[ServeKeys.LogLevel]),
@@ -58,7 +61,8 @@ internal sealed record ServeSettings(
             ParseInt(configuration[ServeKeys.Seed], ServeKeys.Seed, defaults.Seed),
             podCidr,
             ParseBool(configuration[ServeKeys.StrictImages], ServeKeys.StrictImages),
-            sandboxImage);
+            sandboxImage,
+            behaviors);
     }
 
     /// <summary>The runtime options these settings describe.</summary>
@@ -71,6 +75,7 @@ internal sealed record ServeSettings(
         PodCidr = PodCidr,
         StrictImages = StrictImages,
         SandboxImage = SandboxImage,
+        Behaviors = Behaviors,
         LoggerFactory = loggerFactory,
     };
 
@@ -84,6 +89,35 @@ internal sealed record ServeSettings(
             ? scalar.Split(',')
             : section.GetChildren().Select(child => child.Value ?? string.Empty);
         return values.Select(v => v.Trim()).Where(v => v.Length > 0).ToArray();
+    }
+
+    /// <summary>Loads a behaviours document; a relative path is tried against the config file's directory too.</summary>
+    private static IReadOnlyList<FakeCri.Behaviors.ContainerBehavior> LoadBehaviors(string? path, string? configFile)
+    {
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            return [];
+        }
+
+        var candidate = Path.GetFullPath(path);
+        if (!File.Exists(candidate) && configFile is not null && !Path.IsPathRooted(path))
+        {
+            candidate = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(configFile))!, path);
+        }
+
+        if (!File.Exists(candidate))
+        {
+            throw new SettingsException($"{ServeKeys.Behaviors}: behaviours file {path} does not exist");
+        }
+
+        try
+        {
+            return FakeCri.Behaviors.ContainerBehaviorDocument.Load(candidate);
+        }
+        catch (FormatException error)
+        {
+            throw new SettingsException($"{ServeKeys.Behaviors}: {candidate}: {error.Message}", error);
+        }
     }
 
     private static int ParseInt(string? text, string key, int fallback) =>

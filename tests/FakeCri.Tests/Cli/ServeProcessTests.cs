@@ -165,7 +165,48 @@ public sealed class ServeProcessTests
         Assert.Equal(0, await fakecri.WaitForExitAsync(Cancel));
     }
 
+    [Fact]
+    public async Task Serve_BehaviorsFileNamedByConfig_MatchingContainerCrashLoops()
+    {
+        var directory = TempSocket.NewDirectory();
+        var socket = Path.Combine(directory, "b.sock");
+        await File.WriteAllTextAsync(Path.Combine(directory, "behaviors.yaml"), """
+            apiVersion: fakecri.io/v1alpha1
+            kind: ContainerBehaviors
+            behaviors:
+              - match: { image: busybox, name: flaky }
+                exitAfter: 0s
+                exitCode: 3
+            """, Cancel);
+        await File.WriteAllTextAsync(Path.Combine(directory, "fakecri.yaml"), $"""
+            listen: unix://{socket}
+            behaviors: behaviors.yaml
+            """, Cancel);
+        await using var fakecri = FakeCriProcess.Start(["serve", "--config", Path.Combine(directory, "fakecri.yaml")]);
+        var endpoints = await fakecri.WaitUntilListeningAsync(Cancel);
+        using var channel = FakeCriChannel.ForEndpoint(endpoints[0]);
+        var runtime = new RuntimeService.RuntimeServiceClient(channel);
+        await new ImageService.ImageServiceClient(channel).PullImageAsync(new PullImageRequest { Image = new ImageSpec { Image = "busybox" } }, cancellationToken: Cancel);
+        var podConfig = Kubelet.PodConfig("crashy");
+        var pod = (await runtime.RunPodSandboxAsync(new RunPodSandboxRequest { Config = podConfig }, cancellationToken: Cancel)).PodSandboxId;
+
+        // kubelet's crash loop: every restart (attempt + 1) is a new container, and each exits 3 at once.
+        for (uint attempt = 0; attempt < 3; attempt++)
+        {
+            var id = (await runtime.CreateContainerAsync(
+                new CreateContainerRequest { PodSandboxId = pod, Config = Kubelet.ContainerConfig("flaky", "busybox", attempt), SandboxConfig = podConfig },
+                cancellationToken: Cancel)).ContainerId;
+            await runtime.StartContainerAsync(new StartContainerRequest { ContainerId = id }, cancellationToken: Cancel);
+            var status = (await runtime.ContainerStatusAsync(new ContainerStatusRequest { ContainerId = id }, cancellationToken: Cancel)).Status;
+            Assert.Equal((ContainerState.ContainerExited, 3, "Error"), (status.State, status.ExitCode, status.Reason));
+        }
+
+        fakecri.SendSignal();
+        Assert.Equal(0, await fakecri.WaitForExitAsync(Cancel));
+    }
+
     [Theory]
+    [InlineData("--behaviors", "/nonexistent/behaviors.yaml", "behaviours file /nonexistent/behaviors.yaml does not exist")]
     [InlineData("--pod-cidr", "10.0.0.0/31", "podCidr: \"10.0.0.0/31\" is not an IPv4 network")]
     [InlineData("--seed", "many", "seed: \"many\" is not a whole number")]
     [InlineData("--sandbox-image", "Pause", "sandboxImage: invalid reference format")]
