@@ -175,6 +175,44 @@ public sealed partial class EmulatedRuntime
         return response;
     }
 
+    /// <summary>
+    /// Sets the CPU rate and/or memory working set a container reports from now on (stats and metrics); the
+    /// cumulative CPU counter keeps what it had and grows at the new rate. Also settable per container with the
+    /// annotations <c>fakecri.io/cpu-nanocores</c> and <c>fakecri.io/memory-working-set-bytes</c>.
+    /// </summary>
+    /// <exception cref="CriException">NOT_FOUND for an unknown container.</exception>
+    public void SetContainerUsage(string containerId, Behaviors.ContainerUsage usage)
+    {
+        ArgumentNullException.ThrowIfNull(usage);
+        lock (_gate)
+        {
+            var container = FindContainer(containerId, "failed to find container", notFoundIsNull: false)!;
+            var now = NowNanos();
+            container.CpuBase = (CpuNanos(container, now), now);
+            container.Usage = usage;
+        }
+    }
+
+    private ulong CpuNanos(StoredContainer container, long now)
+    {
+        if (container.StartedAt == 0)
+        {
+            return 0;
+        }
+
+        var end = container.FinishedAt != 0 ? container.FinishedAt : now;
+        var (accumulated, since) = container.CpuBase;
+        var from = Math.Max(since, container.StartedAt);
+        var elapsed = (ulong)Math.Max(0, end - from);
+        return accumulated + (ulong)((UInt128)elapsed * NanoCoresOf(container) / 1_000_000_000);
+    }
+
+    private ulong NanoCoresOf(StoredContainer container) =>
+        container.Usage?.NanoCores
+        ?? (container.Config.Annotations.TryGetValue(Behaviors.ContainerBehavior.AnnotationPrefix + "cpu-nanocores", out var text) && ulong.TryParse(text, out var annotated)
+            ? annotated
+            : IdleNanoCoresPerProcess * (ulong)Math.Max(1, container.Context.Processes.Snapshot().Count));
+
     private static readonly (string Name, string Help, MetricType Type, bool Network)[] MetricCatalog =
     [
         ("container_cpu_usage_seconds_total", "Cumulative cpu time consumed in seconds.", MetricType.Counter, false),
@@ -222,13 +260,16 @@ public sealed partial class EmulatedRuntime
 
         var processes = (ulong)Math.Max(1, container.Context.Processes.Snapshot().Count);
         var running = (ulong)Math.Max(0, now - container.StartedAt);
-        var workingSet = container.BaseMemoryBytes + (ulong)container.Context.FileSystem.WrittenBytes + ((processes - 1) * 256 * 1024);
+        var workingSet = container.Usage?.WorkingSetBytes
+            ?? (container.Config.Annotations.TryGetValue(Behaviors.ContainerBehavior.AnnotationPrefix + "memory-working-set-bytes", out var memoryText) && ulong.TryParse(memoryText, out var memory)
+                ? memory
+                : container.BaseMemoryBytes + (ulong)container.Context.FileSystem.WrittenBytes + ((processes - 1) * 256 * 1024));
         var limit = (ulong)Math.Max(0, container.Resources.MemoryLimitInBytes);
         stats.Cpu = new CpuUsage
         {
             Timestamp = now,
-            UsageCoreNanoSeconds = new UInt64Value { Value = running / (1_000_000_000 / IdleNanoCoresPerProcess) * processes },
-            UsageNanoCores = new UInt64Value { Value = IdleNanoCoresPerProcess * processes },
+            UsageCoreNanoSeconds = new UInt64Value { Value = CpuNanos(container, now) },
+            UsageNanoCores = new UInt64Value { Value = NanoCoresOf(container) },
         };
         stats.Memory = new MemoryUsage
         {

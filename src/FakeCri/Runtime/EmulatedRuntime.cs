@@ -81,6 +81,13 @@ public sealed partial class EmulatedRuntime
     public Task WhenTimerDueAsync(DateTimeOffset dueAt, CancellationToken cancellationToken = default) =>
         _clock.WhenScheduledAsync(due => due == dueAt, cancellationToken);
 
+    /// <summary>
+    /// Completes once at least <paramref name="count"/> GetContainerEvents streams are subscribed: await it after
+    /// opening a stream and before causing the events it should see.
+    /// </summary>
+    public Task WhenEventSubscribersAsync(int count, CancellationToken cancellationToken = default) =>
+        _events.WhenSubscribedAsync(count, cancellationToken);
+
     /// <summary>Ends every GetContainerEvents stream; the server calls it when it stops.</summary>
     public void CloseEventStreams() => _events.Close();
 

@@ -234,6 +234,7 @@ public sealed partial class ContainerProcessTests : IAsyncLifetime
     public async Task GetContainerEvents_ContainerLifecycle_CreatedStartedStoppedDeletedInOrder()
     {
         using var events = _cri.RuntimeClient.GetContainerEvents(new GetEventsRequest(), cancellationToken: Cancel);
+        await _cri.Runtime.WhenEventSubscribersAsync(1, Cancel);
         var id = await _cri.CreateAsync(_pod, _podConfig, Kubelet.ContainerConfig("events", "busybox", 0, "top"), Cancel);
         await _cri.StartAsync(id, Cancel);
         await _cri.StopAsync(id, 5, Cancel);
@@ -258,6 +259,7 @@ public sealed partial class ContainerProcessTests : IAsyncLifetime
     public async Task GetContainerEvents_SandboxLifecycle_EventsCarryTheSandboxId()
     {
         using var events = _cri.RuntimeClient.GetContainerEvents(new GetEventsRequest(), cancellationToken: Cancel);
+        await _cri.Runtime.WhenEventSubscribersAsync(1, Cancel);
         var pod = await _cri.RunPodAsync(Kubelet.PodConfig("evpod"), Cancel);
         await _cri.RuntimeClient.StopPodSandboxAsync(new StopPodSandboxRequest { PodSandboxId = pod }, cancellationToken: Cancel);
         await _cri.RuntimeClient.RemovePodSandboxAsync(new RemovePodSandboxRequest { PodSandboxId = pod }, cancellationToken: Cancel);

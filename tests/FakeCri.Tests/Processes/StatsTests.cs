@@ -133,6 +133,66 @@ public sealed class StatsTests : IAsyncLifetime
         });
     }
 
+    [Fact]
+    public async Task SetContainerUsage_HalfACore_CpuGrowsAtThatRateAndMemoryIsReported()
+    {
+        var id = await StartAsync("busy");
+        _clock.Advance(TimeSpan.FromSeconds(10));
+        var idle = await StatsAsync(id);
+
+        _cri.Runtime.SetContainerUsage(id, new Behaviors.ContainerUsage(NanoCores: 500_000_000, WorkingSetBytes: 64 << 20));
+        _clock.Advance(TimeSpan.FromSeconds(10));
+        var busy = await StatsAsync(id);
+
+        Assert.Equal(idle.Cpu.UsageCoreNanoSeconds.Value + 5_000_000_000, busy.Cpu.UsageCoreNanoSeconds.Value);
+        Assert.Equal(500_000_000UL, busy.Cpu.UsageNanoCores.Value);
+        Assert.Equal(64UL << 20, busy.Memory.WorkingSetBytes.Value);
+    }
+
+    [Fact]
+    public async Task Annotations_CpuAndMemory_ScriptTheStats()
+    {
+        var config = Kubelet.ContainerConfig("annotated");
+        config.Annotations["fakecri.io/cpu-nanocores"] = "250000000";
+        config.Annotations["fakecri.io/memory-working-set-bytes"] = "1048576";
+        var id = await _cri.CreateAsync(_pod, _podConfig, config, Cancel);
+        await _cri.StartAsync(id, Cancel);
+        _clock.Advance(TimeSpan.FromSeconds(4));
+
+        var stats = await StatsAsync(id);
+
+        Assert.Equal(1_000_000_000UL, stats.Cpu.UsageCoreNanoSeconds.Value);
+        Assert.Equal(1_048_576UL, stats.Memory.WorkingSetBytes.Value);
+    }
+
+    [Fact]
+    public async Task GetContainerEvents_TwoSubscribers_EachSeesEveryEventInOrder()
+    {
+        using var first = _cri.RuntimeClient.GetContainerEvents(new GetEventsRequest(), cancellationToken: Cancel);
+        using var second = _cri.RuntimeClient.GetContainerEvents(new GetEventsRequest(), cancellationToken: Cancel);
+        await _cri.Runtime.WhenEventSubscribersAsync(2, Cancel);
+
+        var ids = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            ids.Add(await _cri.CreateAsync(_pod, _podConfig, Kubelet.ContainerConfig($"e{i}"), Cancel));
+        }
+
+        foreach (var call in new[] { first, second })
+        {
+            var seen = new List<string>();
+            while (seen.Count < ids.Count && await call.ResponseStream.MoveNext(Cancel))
+            {
+                if (call.ResponseStream.Current.ContainerEventType == ContainerEventType.ContainerCreatedEvent && ids.Contains(call.ResponseStream.Current.ContainerId))
+                {
+                    seen.Add(call.ResponseStream.Current.ContainerId);
+                }
+            }
+
+            Assert.Equal(ids, seen);
+        }
+    }
+
     private async Task<string> StartAsync(string name)
     {
         var id = await _cri.CreateAsync(_pod, _podConfig, Kubelet.ContainerConfig(name), Cancel);

@@ -20,6 +20,7 @@ internal sealed class ContainerEventHub
     private readonly List<Channel<ContainerEventResponse>> _subscribers = [];
     private readonly Queue<(DateTimeOffset At, ContainerEventResponse Event)> _backlog = new();
     private readonly TimeProvider _clock;
+    private readonly List<(int Count, TaskCompletionSource Signal)> _waiters = [];
     private bool _closed;
 
     public ContainerEventHub(TimeProvider clock)
@@ -92,6 +93,11 @@ internal sealed class ContainerEventHub
                 }
 
                 _subscribers.Add(channel);
+                foreach (var waiter in _waiters.Where(w => w.Count <= _subscribers.Count).ToList())
+                {
+                    waiter.Signal.TrySetResult();
+                    _waiters.Remove(waiter);
+                }
             }
         }
 
@@ -105,6 +111,23 @@ internal sealed class ContainerEventHub
             channel.Writer.TryComplete();
         };
         return channel.Reader;
+    }
+
+    /// <summary>Completes once at least <paramref name="count"/> subscribers are listening.</summary>
+    public Task WhenSubscribedAsync(int count, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_subscribers.Count >= count)
+            {
+                return Task.CompletedTask;
+            }
+
+            var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Add((count, waiter));
+            cancellationToken.Register(() => waiter.TrySetCanceled(cancellationToken));
+            return waiter.Task;
+        }
     }
 
     /// <summary>Ends every stream (the server is stopping).</summary>

@@ -91,6 +91,12 @@ internal sealed class StoredContainer
     /// <summary>Cancelled when the main process ends: scheduled behaviour work stops with it.</summary>
     public CancellationTokenSource Running { get; } = new();
 
+    /// <summary>Usage set by a test; null fields keep the defaults.</summary>
+    public Behaviors.ContainerUsage? Usage { get; set; }
+
+    /// <summary>CPU nanoseconds accumulated before the current rate took effect, and since when it applies.</summary>
+    public (ulong Accumulated, long Since) CpuBase { get; set; }
+
     /// <summary>What the main process runs.</summary>
     public IReadOnlyList<string> CommandLine { get; }
 
