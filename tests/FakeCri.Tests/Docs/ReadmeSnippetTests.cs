@@ -1,4 +1,5 @@
 using System.Reflection;
+using FakeCri.Behaviors;
 using FakeCri.Cri.V1;
 using Microsoft.Extensions.Time.Testing;
 
@@ -46,7 +47,44 @@ public sealed class ReadmeSnippetTests
         var status = await cri.RuntimeClient.StatusAsync(new StatusRequest());
         Assert.Equal(["", "kata", "runc"], status.RuntimeHandlers.Select(h => h.Name));
     }
+    [Fact]
+    public async Task BehaviorSnippet_Runs_ContainerCrashesOnTheVirtualClock()
+    {
+        #region readme-behaviors
+        var clock = new FakeTimeProvider();
+        await using var cri = await FakeCriServer.StartInProcessAsync(FakeCriOptions.Default
+            .WithTimeProvider(clock)
+            .WithBehavior(ContainerBehavior.ForImage("busybox").Crashes(after: TimeSpan.FromSeconds(5), exitCode: 2))
+            .WithBehavior(ContainerBehavior.ForContainer("api").AnswersExec(["cat", "/ready"], stdout: "ok")));
+        #endregion
+
+        var podConfig = new PodSandboxConfig { Metadata = new PodSandboxMetadata { Name = "p", Namespace = "d", Uid = "u" } };
+        var pod = (await cri.RuntimeClient.RunPodSandboxAsync(new RunPodSandboxRequest { Config = podConfig })).PodSandboxId;
+        await cri.ImageClient.PullImageAsync(new PullImageRequest { Image = new ImageSpec { Image = "busybox" } });
+        var id = (await cri.RuntimeClient.CreateContainerAsync(new CreateContainerRequest
+        {
+            PodSandboxId = pod,
+            SandboxConfig = podConfig,
+            Config = new ContainerConfig { Metadata = new ContainerMetadata { Name = "c" }, Image = new ImageSpec { Image = "busybox" } },
+        })).ContainerId;
+        await cri.RuntimeClient.StartContainerAsync(new StartContainerRequest { ContainerId = id });
+        await cri.Runtime.WhenTimerDueAsync(clock.GetUtcNow() + TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
+        clock.Advance(TimeSpan.FromSeconds(5));
+        var status = (await cri.RuntimeClient.ContainerStatusAsync(new ContainerStatusRequest { ContainerId = id })).Status;
+        Assert.Equal((ContainerState.ContainerExited, 2, "Error"), (status.State, status.ExitCode, status.Reason));
+    }
 #pragma warning restore xUnit1051
+
+    [Fact]
+    public void Readme_EveryBehaviorsYamlBlock_Parses()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepositoryRoot, "README.md")).ReplaceLineEndings("\n");
+        var blocks = readme.Split("```yaml\n").Skip(1).Select(b => b[..b.IndexOf("```", StringComparison.Ordinal)])
+            .Where(b => b.Contains("kind: ContainerBehaviors", StringComparison.Ordinal)).ToList();
+
+        Assert.NotEmpty(blocks);
+        Assert.All(blocks, b => Assert.NotEmpty(ContainerBehaviorDocument.Parse(b)));
+    }
 
     [Fact]
     public void Readme_EverySnippet_MatchesTheCompiledTest()
@@ -63,7 +101,7 @@ public sealed class ReadmeSnippetTests
             regions++;
         }
 
-        Assert.Equal(2, regions);
+        Assert.Equal(3, regions);
 
         static bool IsRegion(string line) => line.Trim().StartsWith("#region readme-", StringComparison.Ordinal);
     }
