@@ -72,6 +72,9 @@ public sealed record FakeCriOptions
     /// </summary>
     public IReadOnlyList<ContainerBehavior> Behaviors { get; init; } = [];
 
+    /// <summary>How many entries the call journal keeps; older ones are dropped (sequence numbers keep counting).</summary>
+    public int JournalCapacity { get; init; } = 10_000;
+
     /// <summary>Adds a declared container behaviour.</summary>
     public FakeCriOptions WithBehavior(ContainerBehavior behavior) => this with { Behaviors = [.. Behaviors, behavior] };
 
@@ -116,6 +119,10 @@ public sealed record FakeCriOptions
         }
 
         ArgumentNullException.ThrowIfNull(Images, nameof(Images));
+        if (JournalCapacity < 1)
+        {
+            throw new ArgumentException($"journal capacity must be at least 1, not {JournalCapacity}", nameof(JournalCapacity));
+        }
 
         foreach (var handler in RuntimeHandlers)
         {

@@ -1,7 +1,10 @@
 using System.Net;
 using FakeCri.Cri.V1;
+using FakeCri.Faults;
 using FakeCri.Hosting.Internal;
+using FakeCri.Journal;
 using FakeCri.Runtime;
+using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -44,6 +47,9 @@ public sealed class FakeCriServer : IAsyncDisposable
     {
         Options = options;
         Runtime = runtime;
+        Journal = app.Services.GetRequiredService<CallJournal>();
+        Faults = app.Services.GetRequiredService<FaultInjector>();
+        DirectCallInvoker = CriServiceRegistration.CreateDirectInvoker(app.Services);
         _app = app;
         Endpoints = endpoints;
         _createHandler = createHandler;
@@ -63,6 +69,20 @@ public sealed class FakeCriServer : IAsyncDisposable
 
     /// <summary>The emulated runtime behind every door.</summary>
     public EmulatedRuntime Runtime { get; }
+
+    /// <summary>Every CRI call served, through any door, in order.</summary>
+    public CallJournal Journal { get; }
+
+    /// <summary>Failing and slow calls, chaos, conditions, crashes: faults injected on purpose.</summary>
+    public FaultInjector Faults { get; }
+
+    /// <summary>
+    /// The fastest in-process door: a <see cref="CallInvoker"/> that dispatches generated clients straight to the
+    /// services (no HTTP), with the same interceptors, journal and faults. Messages are still serialised, and
+    /// deadlines, cancellation, metadata and status codes behave as over a channel. Use it for tests that make
+    /// thousands of calls: <c>new RuntimeService.RuntimeServiceClient(cri.DirectCallInvoker)</c>.
+    /// </summary>
+    public CallInvoker DirectCallInvoker { get; }
 
     /// <summary>
     /// The network doors, with the real port of every TCP endpoint that asked for port 0. Empty for an in-process
@@ -190,6 +210,18 @@ public sealed class FakeCriServer : IAsyncDisposable
     }
 
     /// <summary>
+    /// Back to a freshly started fake: clears the runtime's state (<see cref="EmulatedRuntime.Reset"/>), the
+    /// journal and every fault. For part of that, call <c>Runtime.Reset()</c>, <c>Journal.Clear()</c> or
+    /// <c>Faults.Clear()</c>.
+    /// </summary>
+    public void Reset()
+    {
+        Faults.Clear();
+        Runtime.Reset();
+        Journal.Clear();
+    }
+
+    /// <summary>
     /// A fresh HTTP/2 handler that reaches this fake, for clients generated from another copy of the CRI proto.
     /// Pair it with <see cref="BaseAddress"/>; the caller owns and disposes it.
     /// </summary>
@@ -232,7 +264,8 @@ public sealed class FakeCriServer : IAsyncDisposable
         builder.Services.AddSingleton(options.LoggerFactory ?? NullLoggerFactory.Instance);
         builder.Services.AddSingleton<IHostLifetime, EmbeddedHostLifetime>();
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(5));
-        builder.Services.AddCriServices(runtime);
+        var journal = new CallJournal(options.JournalCapacity);
+        builder.Services.AddCriServices(runtime, journal, new FaultInjector(runtime, journal, options.Seed));
         return builder;
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using FakeCri.Behaviors;
 using FakeCri.Cri.V1;
 using FakeCri.Images;
 using FakeCri.Processes;
@@ -22,7 +23,7 @@ public sealed partial class EmulatedRuntime
         lock (_gate)
         {
             var sandbox = FindSandbox(request.PodSandboxId, "failed to find sandbox id", notFoundIsNull: false)!;
-            if (sandbox.State != PodSandboxState.SandboxReady)
+            if (sandbox.State != PodSandboxState.SandboxReady && !_seeding)
             {
                 throw CriException.Unknown($"sandbox container \"{sandbox.Id}\" is not running");
             }
@@ -471,7 +472,7 @@ public sealed partial class EmulatedRuntime
         return behavior.ExitCode;
     }
 
-    private async Task WriteScheduledLogAsync(Behaviors.ScheduledLogLine line, ProcessStreams streams, CancellationToken running)
+    private async Task WriteScheduledLogAsync(ScheduledLogLine line, ProcessStreams streams, CancellationToken running)
     {
         try
         {
@@ -487,10 +488,10 @@ public sealed partial class EmulatedRuntime
         }
     }
 
-    private Behaviors.ContainerBehavior? ResolveBehavior(ContainerConfig config, PodSandboxConfig sandbox, string imageId)
+    private ContainerBehavior? ResolveBehavior(ContainerConfig config, PodSandboxConfig sandbox, string imageId)
     {
-        Behaviors.ContainerBehavior? declared = null;
-        foreach (var behavior in _options.Behaviors)
+        ContainerBehavior? declared = null;
+        foreach (var behavior in CurrentBehaviors())
         {
             var match = behavior.Match;
             if ((match.ContainerName is null || match.ContainerName == config.Metadata.Name)
@@ -503,7 +504,7 @@ public sealed partial class EmulatedRuntime
             }
         }
 
-        return Behaviors.ContainerBehavior.FromAnnotations(declared, sandbox.Annotations, config.Annotations);
+        return ContainerBehavior.FromAnnotations(declared, sandbox.Annotations, config.Annotations);
     }
 
     /// <summary>SIGKILL: recorded at once (exit 137), so the caller sees EXITED when its call returns.</summary>
@@ -526,6 +527,11 @@ public sealed partial class EmulatedRuntime
     /// <summary>Publishes a container (or sandbox) event with the sandbox's and its containers' current statuses.</summary>
     private void PublishLocked(string id, ContainerEventType type, StoredSandbox sandbox)
     {
+        if (_seeding)
+        {
+            return;
+        }
+
         var evt = new ContainerEventResponse
         {
             ContainerId = id,

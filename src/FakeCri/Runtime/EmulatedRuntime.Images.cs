@@ -69,7 +69,7 @@ public sealed partial class EmulatedRuntime
                 $"failed to pull and unpack image \"{name}\": failed to resolve reference \"{name}\": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed");
         }
 
-        var source = _options.Images.Find(reference);
+        var source = Catalog.Find(reference);
         if (source is null)
         {
             if (_options.StrictImages)

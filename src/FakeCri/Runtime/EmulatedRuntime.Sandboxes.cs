@@ -1,5 +1,6 @@
 using System.Text.Json;
 using FakeCri.Cri.V1;
+using FakeCri.Images;
 using FakeCri.Runtime.Internal;
 using Google.Protobuf;
 
@@ -22,8 +23,8 @@ public sealed partial class EmulatedRuntime
         RequireNonEmpty(metadata.Uid, "config.metadata.uid");
         var config = request.Config.Clone();
         var name = $"{metadata.Name}_{metadata.Namespace}_{metadata.Uid}_{metadata.Attempt}";
-        var sandboxImage = Images.ImageReference.Parse(_options.SandboxImage);
-        var sandboxImageSource = _options.Images.Find(sandboxImage) ?? Images.ImageCatalog.Synthesize(sandboxImage);
+        var sandboxImage = ImageReference.Parse(_options.SandboxImage);
+        var sandboxImageSource = Catalog.Find(sandboxImage) ?? ImageCatalog.Synthesize(sandboxImage);
 
         lock (_gate)
         {
@@ -44,6 +45,13 @@ public sealed partial class EmulatedRuntime
             var sandbox = new StoredSandbox(id, name, config, request.RuntimeHandler, NowNanos(), NextPid());
             if (!sandbox.HostNetwork)
             {
+                if (!NetworkReadyLocked(out var network))
+                {
+                    _sandboxNames.Release(name);
+                    throw CriException.Unknown(
+                        $"failed to setup network for sandbox \"{id}\": cni plugin not initialized: {network!.Reason} {network.Message}".TrimEnd());
+                }
+
                 if (!_ipam.TryAllocate(out var ip))
                 {
                     _sandboxNames.Release(name);

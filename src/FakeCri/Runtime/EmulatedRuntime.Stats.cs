@@ -1,3 +1,4 @@
+using FakeCri.Behaviors;
 using FakeCri.Cri.V1;
 using FakeCri.Runtime.Internal;
 
@@ -181,7 +182,7 @@ public sealed partial class EmulatedRuntime
     /// annotations <c>fakecri.io/cpu-nanocores</c> and <c>fakecri.io/memory-working-set-bytes</c>.
     /// </summary>
     /// <exception cref="CriException">NOT_FOUND for an unknown container.</exception>
-    public void SetContainerUsage(string containerId, Behaviors.ContainerUsage usage)
+    public void SetContainerUsage(string containerId, ContainerUsage usage)
     {
         ArgumentNullException.ThrowIfNull(usage);
         lock (_gate)
@@ -209,7 +210,7 @@ public sealed partial class EmulatedRuntime
 
     private ulong NanoCoresOf(StoredContainer container) =>
         container.Usage?.NanoCores
-        ?? (container.Config.Annotations.TryGetValue(Behaviors.ContainerBehavior.AnnotationPrefix + "cpu-nanocores", out var text) && ulong.TryParse(text, out var annotated)
+        ?? (container.Config.Annotations.TryGetValue(ContainerBehavior.AnnotationPrefix + "cpu-nanocores", out var text) && ulong.TryParse(text, out var annotated)
             ? annotated
             : IdleNanoCoresPerProcess * (ulong)Math.Max(1, container.Context.Processes.Snapshot().Count));
 
@@ -261,7 +262,7 @@ public sealed partial class EmulatedRuntime
         var processes = (ulong)Math.Max(1, container.Context.Processes.Snapshot().Count);
         var running = (ulong)Math.Max(0, now - container.StartedAt);
         var workingSet = container.Usage?.WorkingSetBytes
-            ?? (container.Config.Annotations.TryGetValue(Behaviors.ContainerBehavior.AnnotationPrefix + "memory-working-set-bytes", out var memoryText) && ulong.TryParse(memoryText, out var memory)
+            ?? (container.Config.Annotations.TryGetValue(ContainerBehavior.AnnotationPrefix + "memory-working-set-bytes", out var memoryText) && ulong.TryParse(memoryText, out var memory)
                 ? memory
                 : container.BaseMemoryBytes + (ulong)container.Context.FileSystem.WrittenBytes + ((processes - 1) * 256 * 1024));
         var limit = (ulong)Math.Max(0, container.Resources.MemoryLimitInBytes);

@@ -15,11 +15,7 @@ public sealed partial class EmulatedRuntime
         {
             Status = new RuntimeStatus
             {
-                Conditions =
-                {
-                    new RuntimeCondition { Type = RuntimeReadyCondition, Status = true },
-                    new RuntimeCondition { Type = NetworkReadyCondition, Status = true },
-                },
+                Conditions = { CurrentConditions() },
             },
             Features = new RuntimeFeatures { SupplementalGroupsPolicy = true, UserNamespacesHostNetwork = true },
         };

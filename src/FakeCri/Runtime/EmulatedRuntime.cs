@@ -25,8 +25,8 @@ public sealed partial class EmulatedRuntime
 
     private readonly Lock _gate = new();
     private readonly FakeCriOptions _options;
-    private readonly SeededIdGenerator _ids;
-    private readonly PodIpam _ipam;
+    private SeededIdGenerator _ids;
+    private PodIpam _ipam;
     private readonly InsertionOrderedMap<StoredSandbox> _sandboxes = new();
     private readonly PrefixIndex _sandboxIds = new();
     private readonly NameRegistry _sandboxNames = new();

@@ -1,3 +1,7 @@
+using FakeCri.Faults;
+using FakeCri.Faults.Internal;
+using FakeCri.Journal;
+using FakeCri.Journal.Internal;
 using FakeCri.Runtime;
 using FakeCri.Services.Internal;
 using Grpc.Health.V1;
@@ -18,12 +22,21 @@ internal static class CriServiceRegistration
     public static readonly string[] HealthServiceNames =
         [Cri.V1.RuntimeService.Descriptor.FullName, Cri.V1.ImageService.Descriptor.FullName];
 
-    public static void AddCriServices(this IServiceCollection services, EmulatedRuntime runtime)
+    public static void AddCriServices(this IServiceCollection services, EmulatedRuntime runtime, CallJournal journal, FaultInjector faults)
     {
         services.AddSingleton(runtime);
+        services.AddSingleton(journal);
+        services.AddSingleton(faults);
+        services.AddSingleton<JournalInterceptor>();
+        services.AddSingleton<CriStatusInterceptor>();
+        services.AddSingleton<FaultInterceptor>();
         services.AddGrpc(grpc =>
         {
+            // Outermost first: the journal records what the client saw; status translation turns runtime errors
+            // (and cancellations) into statuses; faults act just before the runtime, as a failing runtime would.
+            grpc.Interceptors.Add<JournalInterceptor>();
             grpc.Interceptors.Add<CriStatusInterceptor>();
+            grpc.Interceptors.Add<FaultInterceptor>();
             // A runtime sends large lists (ListContainers on a busy node); containerd allows 16 MiB.
             grpc.MaxReceiveMessageSize = 16 * 1024 * 1024;
             grpc.MaxSendMessageSize = 16 * 1024 * 1024;
@@ -40,6 +53,21 @@ internal static class CriServiceRegistration
         }
 
         services.AddSingleton(health);
+    }
+
+    /// <summary>The direct door: the same services and interceptors, dispatched without HTTP.</summary>
+    public static DirectCallInvoker CreateDirectInvoker(IServiceProvider services)
+    {
+        var runtime = services.GetRequiredService<EmulatedRuntime>();
+        var binder = new DirectServiceBinder(
+        [
+            services.GetRequiredService<JournalInterceptor>(),
+            services.GetRequiredService<CriStatusInterceptor>(),
+            services.GetRequiredService<FaultInterceptor>(),
+        ]);
+        Cri.V1.RuntimeService.BindService(binder, new RuntimeServiceAdapter(runtime));
+        Cri.V1.ImageService.BindService(binder, new ImageServiceAdapter(runtime));
+        return new DirectCallInvoker(binder);
     }
 
     public static void MapCriServices(this IEndpointRouteBuilder endpoints)

@@ -26,5 +26,7 @@ internal sealed class NameRegistry
 
     public void Release(string name) => _holders.Remove(name);
 
+    public void Clear() => _holders.Clear();
+
     public IReadOnlyDictionary<string, string> Snapshot() => new Dictionary<string, string>(_holders, StringComparer.Ordinal);
 }

@@ -61,7 +61,7 @@ internal sealed class StoredContainer
 
     public LinuxContainerResources Resources { get; set; }
 
-    public long CreatedAt { get; }
+    public long CreatedAt { get; set; }
 
     public int Pid { get; }
 

@@ -28,7 +28,7 @@ internal sealed class StoredSandbox
 
     public string RuntimeHandler { get; }
 
-    public long CreatedAt { get; }
+    public long CreatedAt { get; set; }
 
     public int Pid { get; }
 

@@ -1,0 +1,260 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using FakeCri.Cri.V1;
+using Google.Protobuf;
+using Grpc.Core;
+
+namespace FakeCri.Journal;
+
+/// <summary>
+/// Every CRI call the fake served, in order, with request, response or status, duration and virtual timestamp —
+/// and every fault injected outside a call. Read it to see what a client under test did; assert on it the way
+/// the Go fakes' <c>AssertCalls</c> does, with a readable diff when it differs.
+/// </summary>
+/// <remarks>
+/// The journal keeps the newest <see cref="FakeCriOptions.JournalCapacity"/> entries; sequence numbers keep
+/// counting, so a gap at the start shows entries were dropped. A call is recorded when it ends (a stream when it
+/// closes). All members are thread-safe.
+/// </remarks>
+public sealed class CallJournal
+{
+    private static readonly JsonFormatter MessageFormatter = JsonFormatter.Default;
+
+    private readonly Lock _gate = new();
+    private readonly LinkedList<JournalEntry> _entries = new();
+    private readonly List<(string Method, int Times, TaskCompletionSource<JournalEntry> Signal)> _waiters = [];
+    private readonly int _capacity;
+    private long _sequence;
+
+    internal CallJournal(int capacity)
+    {
+        _capacity = Math.Max(1, capacity);
+    }
+
+    /// <summary>A snapshot of the entries, oldest first.</summary>
+    public IReadOnlyList<JournalEntry> Entries
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _entries];
+            }
+        }
+    }
+
+    /// <summary>The CRI calls (no stand-alone fault entries), oldest first.</summary>
+    public IReadOnlyList<JournalEntry> AllCalls => [.. Entries.Where(e => e.IsCall)];
+
+    /// <summary>The calls of one RPC (short name, e.g. <c>PullImage</c>), oldest first.</summary>
+    public IReadOnlyList<JournalEntry> Calls(string method) => [.. Entries.Where(e => e.IsCall && e.Method == method)];
+
+    /// <summary>Every request of type <typeparamref name="TRequest"/> the fake received, oldest first.</summary>
+    public IReadOnlyList<TRequest> Requests<TRequest>()
+        where TRequest : class, IMessage => [.. Entries.Select(e => e.Request).OfType<TRequest>()];
+
+    /// <summary>How many times an RPC was called.</summary>
+    public int Count(string method) => Calls(method).Count;
+
+    /// <summary>The latest call of an RPC, or null.</summary>
+    public JournalEntry? Last(string method) => Calls(method).LastOrDefault();
+
+    /// <summary>
+    /// Completes with the <paramref name="times"/>-th recorded call of <paramref name="method"/> (counting the
+    /// entries the journal holds): await it instead of polling while a client under test works concurrently.
+    /// </summary>
+    public Task<JournalEntry> WhenCalledAsync(string method, int times = 1, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(times, 1);
+        lock (_gate)
+        {
+            var calls = _entries.Where(e => e.IsCall && e.Method == method).Take(times).ToList();
+            if (calls.Count == times)
+            {
+                return Task.FromResult(calls[^1]);
+            }
+
+            var signal = new TaskCompletionSource<JournalEntry>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Add((method, times, signal));
+            cancellationToken.Register(() => signal.TrySetCanceled(cancellationToken));
+            return signal.Task;
+        }
+    }
+
+    /// <summary>
+    /// Asserts the CRI calls, in order, were exactly <paramref name="methods"/> (short names).
+    /// </summary>
+    /// <exception cref="JournalAssertionException">They differ; the message shows both lists and where.</exception>
+    public void AssertCalls(params string[] methods)
+    {
+        var calls = AllCalls;
+        if (calls.Select(c => c.Method).SequenceEqual(methods, StringComparer.Ordinal))
+        {
+            return;
+        }
+
+        throw new JournalAssertionException(DescribeDifference(methods, calls));
+    }
+
+    /// <summary>Asserts <paramref name="method"/> was called exactly <paramref name="times"/> times.</summary>
+    /// <exception cref="JournalAssertionException">It was not; the message lists the calls there were.</exception>
+    public void AssertCalled(string method, int times)
+    {
+        var count = Count(method);
+        if (count != times)
+        {
+            throw new JournalAssertionException(
+                $"expected {method} to be called {times} time(s) but it was called {count} time(s); calls: "
+                + string.Join(", ", AllCalls.Select(c => c.Method)));
+        }
+    }
+
+    /// <summary>
+    /// Asserts a PullImage of <paramref name="image"/> arrived with exactly these credentials (null: none),
+    /// like the Go fake's <c>AssertImagePulledWithAuth</c>.
+    /// </summary>
+    /// <exception cref="JournalAssertionException">No such pull; the message lists the pulls there were.</exception>
+    public void AssertImagePulledWithAuth(string image, AuthConfig? auth)
+    {
+        var pulls = Requests<PullImageRequest>();
+        if (pulls.Any(p => p.Image?.Image == image && Equals(p.Auth, auth)))
+        {
+            return;
+        }
+
+        var seen = pulls.Select(p => $"{p.Image?.Image} (auth: {(p.Auth is null ? "none" : p.Auth.ToString())})");
+        throw new JournalAssertionException(
+            $"expected a pull of {image} with auth {(auth is null ? "none" : auth.ToString())}; pulls: "
+            + (pulls.Count == 0 ? "none" : string.Join(", ", seen)));
+    }
+
+    /// <summary>Forgets every entry (sequence numbers keep counting).</summary>
+    public void Clear()
+    {
+        lock (_gate)
+        {
+            _entries.Clear();
+        }
+    }
+
+    /// <summary>The entries as JSON lines: one object per entry, requests and responses in protobuf JSON.</summary>
+    public string ToJsonLines()
+    {
+        var text = new StringBuilder();
+        foreach (var entry in Entries)
+        {
+            text.Append(ToJson(entry)).Append('\n');
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>One entry as a single-line JSON object.</summary>
+    public static string ToJson(JournalEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteNumber("seq", entry.Sequence);
+            json.WriteString("time", entry.StartedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
+            json.WriteString("service", entry.Service);
+            json.WriteString("method", entry.Method);
+            json.WriteNumber("durationMs", entry.Duration.TotalMilliseconds);
+            json.WriteString("code", entry.Code.ToString());
+            if (entry.Detail.Length > 0)
+            {
+                json.WriteString("detail", entry.Detail);
+            }
+
+            if (entry.Fault is not null)
+            {
+                json.WriteString("fault", entry.Fault);
+            }
+
+            if (entry.Request is not null)
+            {
+                json.WritePropertyName("request");
+                json.WriteRawValue(MessageFormatter.Format(entry.Request));
+            }
+
+            if (entry.Response is not null)
+            {
+                json.WritePropertyName("response");
+                json.WriteRawValue(MessageFormatter.Format(entry.Response));
+            }
+
+            if (entry.StreamedMessages > 0)
+            {
+                json.WriteNumber("streamed", entry.StreamedMessages);
+            }
+
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>Records an entry, giving it the next sequence number.</summary>
+    internal JournalEntry Record(Func<long, JournalEntry> create)
+    {
+        List<TaskCompletionSource<JournalEntry>> ready = [];
+        JournalEntry entry;
+        lock (_gate)
+        {
+            entry = create(++_sequence);
+            _entries.AddLast(entry);
+            while (_entries.Count > _capacity)
+            {
+                _entries.RemoveFirst();
+            }
+
+            if (entry.IsCall)
+            {
+                for (var i = _waiters.Count - 1; i >= 0; i--)
+                {
+                    var waiter = _waiters[i];
+                    if (waiter.Method == entry.Method && _entries.Count(e => e.IsCall && e.Method == waiter.Method) >= waiter.Times)
+                    {
+                        ready.Add(waiter.Signal);
+                        _waiters.RemoveAt(i);
+                    }
+                }
+            }
+        }
+
+        foreach (var signal in ready)
+        {
+            signal.TrySetResult(entry);
+        }
+
+        return entry;
+    }
+
+    /// <summary>Records a fault injected outside any call.</summary>
+    internal void RecordFault(string name, DateTimeOffset at, string description) =>
+        Record(sequence => new JournalEntry(sequence, JournalEntry.FaultService, name, at, TimeSpan.Zero, null, null, 0, StatusCode.OK, string.Empty, description));
+
+    private static string DescribeDifference(IReadOnlyList<string> expected, IReadOnlyList<JournalEntry> actual)
+    {
+        var rows = Math.Max(expected.Count, actual.Count);
+        var first = Enumerable.Range(0, rows).First(i => i >= expected.Count || i >= actual.Count || expected[i] != actual[i].Method);
+        var width = Math.Max("expected".Length, expected.DefaultIfEmpty(string.Empty).Max(m => m.Length));
+        var text = new StringBuilder()
+            .Append(CultureInfo.InvariantCulture, $"the CRI calls differ from the expected ones, first at #{first + 1} ({expected.Count} expected, {actual.Count} made):\n")
+            .Append(CultureInfo.InvariantCulture, $"     #  {"expected".PadRight(width)}  actual\n");
+        for (var i = 0; i < rows; i++)
+        {
+            var want = i < expected.Count ? expected[i] : "-";
+            var got = i < actual.Count ? Describe(actual[i]) : "-";
+            var same = i < expected.Count && i < actual.Count && expected[i] == actual[i].Method;
+            text.Append(CultureInfo.InvariantCulture, $"  {(same ? ' ' : '✗')} {i + 1,2}  {want.PadRight(width)}  {got}\n");
+        }
+
+        return text.ToString();
+
+        static string Describe(JournalEntry call) => call.Code == StatusCode.OK ? call.Method : $"{call.Method} → {call.Code}";
+    }
+}
