@@ -115,7 +115,9 @@ public sealed class FakeCriServer : IAsyncDisposable
         options ??= FakeCriOptions.Default;
         var runtime = new EmulatedRuntime(options);
         var builder = CreateBuilder(options, runtime);
-        builder.WebHost.UseTestServer();
+        // Calls run in the caller's execution context, as with the direct invoker: a test's log routing (AsyncLocal
+        // state such as xunit's TestContext) follows the call into the fake.
+        builder.WebHost.UseTestServer(test => test.PreserveExecutionContext = true);
 
         var app = Build(builder);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);

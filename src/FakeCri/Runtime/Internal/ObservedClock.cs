@@ -60,6 +60,18 @@ internal sealed class ObservedClock : TimeProvider
         return entry;
     }
 
+    /// <summary>The earliest due time of a pending timer; null when none is pending.</summary>
+    public DateTimeOffset? NextDue
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _pending.Count == 0 ? null : _pending.Min();
+            }
+        }
+    }
+
     /// <summary>Completes once a timer due at a time matching <paramref name="due"/> is pending.</summary>
     public Task WhenScheduledAsync(Func<DateTimeOffset, bool> due, CancellationToken cancellationToken)
     {
