@@ -75,6 +75,12 @@ public sealed record FakeCriOptions
     /// <summary>How many entries the call journal keeps; older ones are dropped (sequence numbers keep counting).</summary>
     public int JournalCapacity { get; init; } = 10_000;
 
+    /// <summary>Scenarios applied, in order, as the fake starts (before any client call).</summary>
+    public IReadOnlyList<Scenarios.Scenario> Scenarios { get; init; } = [];
+
+    /// <summary>Adds a scenario applied as the fake starts.</summary>
+    public FakeCriOptions WithScenario(Scenarios.Scenario scenario) => this with { Scenarios = [.. Scenarios, scenario] };
+
     /// <summary>Adds a declared container behaviour.</summary>
     public FakeCriOptions WithBehavior(ContainerBehavior behavior) => this with { Behaviors = [.. Behaviors, behavior] };
 

@@ -4,6 +4,8 @@ using FakeCri.Faults;
 using FakeCri.Hosting.Internal;
 using FakeCri.Journal;
 using FakeCri.Runtime;
+using FakeCri.Scenarios;
+using FakeCri.Scenarios.Internal;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
@@ -51,6 +53,11 @@ public sealed class FakeCriServer : IAsyncDisposable
         Faults = app.Services.GetRequiredService<FaultInjector>();
         DirectCallInvoker = CriServiceRegistration.CreateDirectInvoker(app.Services);
         _app = app;
+        foreach (var scenario in options.Scenarios)
+        {
+            ApplyScenario(scenario);
+        }
+
         Endpoints = endpoints;
         _createHandler = createHandler;
         _address = address;
@@ -210,6 +217,12 @@ public sealed class FakeCriServer : IAsyncDisposable
         return new FakeCriServer(
             options, runtime, app, bound, () => FakeCriChannel.CreateHandler(first), FakeCriChannel.AddressOf(first), logger);
     }
+
+    /// <summary>
+    /// Applies a scenario now: catalog images, local images, behaviours and pods, then conditions and faults.
+    /// Returns the IDs of the sandboxes and containers it seeded.
+    /// </summary>
+    public ScenarioResult ApplyScenario(Scenario scenario) => new ScenarioApplier(Runtime, Faults).Apply(scenario);
 
     /// <summary>
     /// Back to a freshly started fake: clears the runtime's state (<see cref="EmulatedRuntime.Reset"/>), the

@@ -62,9 +62,20 @@ internal static class ServeCommand
                 + "kind: ContainerBehaviors). Env: FAKECRI_BEHAVIORS.",
         };
 
-        var command = new Command("serve", "Serve the CRI RuntimeService and ImageService until stopped.")
+        var scenario = new Option<string>("--scenario")
         {
-            listen, config, logLevel, cgroupDriver, handlers, seed, podCidr, strictImages, sandboxImage, behaviors,
+            Description = "YAML or JSON scenario file (kind: Scenario): catalog and local images, behaviours, faults, "
+                + "conditions and pods present at start. Env: FAKECRI_SCENARIO.",
+        };
+        var virtualClock = new Option<bool?>("--virtual-clock")
+        {
+            Description = "Run on a virtual clock that moves only with `fakecri clock advance` (sleeps, grace periods, "
+                + "timeouts and declared exits wait for it). Env: FAKECRI_VIRTUAL_CLOCK.",
+        };
+
+        var command = new Command("serve", "Serve the CRI RuntimeService and ImageService (and fakecri's control API) until stopped.")
+        {
+            listen, config, logLevel, cgroupDriver, handlers, seed, podCidr, strictImages, sandboxImage, behaviors, scenario, virtualClock,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -78,6 +89,8 @@ internal static class ServeCommand
             AddFlag(flags, ServeKeys.StrictImages, parse.GetValue(strictImages)?.ToString());
             AddFlag(flags, ServeKeys.SandboxImage, parse.GetValue(sandboxImage));
             AddFlag(flags, ServeKeys.Behaviors, parse.GetValue(behaviors));
+            AddFlag(flags, ServeKeys.Scenario, parse.GetValue(scenario));
+            AddFlag(flags, ServeKeys.VirtualClock, parse.GetValue(virtualClock)?.ToString());
             return RunAsync(parse.GetValue(config), flags, cancellationToken);
         });
         return command;

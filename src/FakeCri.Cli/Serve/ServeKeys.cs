@@ -15,6 +15,8 @@ internal static class ServeKeys
     public const string StrictImages = "strictImages";
     public const string SandboxImage = "sandboxImage";
     public const string Behaviors = "behaviors";
+    public const string Scenario = "scenario";
+    public const string VirtualClock = "virtualClock";
 
     /// <summary>Environment variable → config key. Lists are comma-separated.</summary>
     public static readonly IReadOnlyDictionary<string, string> EnvironmentVariables = new Dictionary<string, string>
@@ -28,6 +30,8 @@ internal static class ServeKeys
         ["FAKECRI_STRICT_IMAGES"] = StrictImages,
         ["FAKECRI_SANDBOX_IMAGE"] = SandboxImage,
         ["FAKECRI_BEHAVIORS"] = Behaviors,
+        ["FAKECRI_SCENARIO"] = Scenario,
+        ["FAKECRI_VIRTUAL_CLOCK"] = VirtualClock,
     };
 
     /// <summary>The environment variable naming the config file when <c>--config</c> is not given.</summary>

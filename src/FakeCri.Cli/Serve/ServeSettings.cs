@@ -17,7 +17,9 @@ internal sealed record ServeSettings(
     string PodCidr,
     bool StrictImages,
     string SandboxImage,
-    IReadOnlyList<FakeCri.Behaviors.ContainerBehavior> Behaviors)
+    IReadOnlyList<FakeCri.Behaviors.ContainerBehavior> Behaviors,
+    FakeCri.Scenarios.Scenario? Scenario = null,
+    bool VirtualClock = false)
 {
     /// <summary>Reads the settings; <see cref="SettingsException"/> names the bad key and value.</summary>
     public static ServeSettings Resolve(IConfiguration configuration, Func<FakeCriEndpoint> defaultEndpoint, string? configFile = null)
@@ -52,6 +54,7 @@ internal sealed record ServeSettings(
         }
 
         var behaviors = LoadBehaviors(configuration[ServeKeys.Behaviors], configFile);
+        var scenario = LoadScenario(configuration[ServeKeys.Scenario], configFile);
 
         return new ServeSettings(
             listen,
@@ -62,7 +65,9 @@ internal sealed record ServeSettings(
             podCidr,
             ParseBool(configuration[ServeKeys.StrictImages], ServeKeys.StrictImages),
             sandboxImage,
-            behaviors);
+            behaviors,
+            scenario,
+            ParseBool(configuration[ServeKeys.VirtualClock], ServeKeys.VirtualClock));
     }
 
     /// <summary>The runtime options these settings describe.</summary>
@@ -76,6 +81,10 @@ internal sealed record ServeSettings(
         StrictImages = StrictImages,
         SandboxImage = SandboxImage,
         Behaviors = Behaviors,
+        Scenarios = Scenario is null ? [] : [Scenario],
+        // A virtual clock starts at the real time of start-up, so timestamps look plausible, and then moves only
+        // when told to (fakecri clock advance).
+        TimeProvider = VirtualClock ? new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow) : TimeProvider.System,
         LoggerFactory = loggerFactory,
     };
 
@@ -89,6 +98,37 @@ internal sealed record ServeSettings(
             ? scalar.Split(',')
             : section.GetChildren().Select(child => child.Value ?? string.Empty);
         return values.Select(v => v.Trim()).Where(v => v.Length > 0).ToArray();
+    }
+
+    /// <summary>Loads a scenario document; a relative path is tried against the config file's directory too.</summary>
+    private static FakeCri.Scenarios.Scenario? LoadScenario(string? path, string? configFile)
+    {
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            return null;
+        }
+
+        var candidate = Locate(path, configFile)
+            ?? throw new SettingsException($"{ServeKeys.Scenario}: scenario file {path} does not exist");
+        try
+        {
+            return FakeCri.Scenarios.ScenarioDocument.Load(candidate);
+        }
+        catch (FormatException error)
+        {
+            throw new SettingsException($"{ServeKeys.Scenario}: {error.Message}", error);
+        }
+    }
+
+    private static string? Locate(string path, string? configFile)
+    {
+        var candidate = Path.GetFullPath(path);
+        if (!File.Exists(candidate) && configFile is not null && !Path.IsPathRooted(path))
+        {
+            candidate = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(configFile))!, path);
+        }
+
+        return File.Exists(candidate) ? candidate : null;
     }
 
     /// <summary>Loads a behaviours document; a relative path is tried against the config file's directory too.</summary>

@@ -81,7 +81,7 @@ public static class ContainerBehaviorDocument
         public List<Entry> Behaviors { get; set; } = [];
     }
 
-    private sealed class Entry
+    internal sealed class Entry
     {
         public MatchEntry Match { get; set; } = new();
 
@@ -132,7 +132,7 @@ public static class ContainerBehaviorDocument
         }
     }
 
-    private sealed class MatchEntry
+    internal sealed class MatchEntry
     {
         public string? Image { get; set; }
 
@@ -143,7 +143,7 @@ public static class ContainerBehaviorDocument
         public Dictionary<string, string> Annotations { get; set; } = [];
     }
 
-    private sealed class LogEntry
+    internal sealed class LogEntry
     {
         public string? Every { get; set; }
 
@@ -152,7 +152,7 @@ public static class ContainerBehaviorDocument
         public string Stream { get; set; } = "stdout";
     }
 
-    private sealed class ExecEntry
+    internal sealed class ExecEntry
     {
         public List<string> Command { get; set; } = [];
 

@@ -20,7 +20,7 @@ internal static class CriServiceRegistration
 {
     /// <summary>The service names the health service reports as SERVING (besides the overall <c>""</c>).</summary>
     public static readonly string[] HealthServiceNames =
-        [Cri.V1.RuntimeService.Descriptor.FullName, Cri.V1.ImageService.Descriptor.FullName];
+        [Cri.V1.RuntimeService.Descriptor.FullName, Cri.V1.ImageService.Descriptor.FullName, Control.V1.Control.Descriptor.FullName];
 
     public static void AddCriServices(this IServiceCollection services, EmulatedRuntime runtime, CallJournal journal, FaultInjector faults)
     {
@@ -67,6 +67,7 @@ internal static class CriServiceRegistration
         ]);
         Cri.V1.RuntimeService.BindService(binder, new RuntimeServiceAdapter(runtime));
         Cri.V1.ImageService.BindService(binder, new ImageServiceAdapter(runtime));
+        Control.V1.Control.BindService(binder, new ControlServiceAdapter(runtime, services.GetRequiredService<CallJournal>(), services.GetRequiredService<FaultInjector>()));
         return new DirectCallInvoker(binder);
     }
 
@@ -74,6 +75,7 @@ internal static class CriServiceRegistration
     {
         endpoints.MapGrpcService<RuntimeServiceAdapter>();
         endpoints.MapGrpcService<ImageServiceAdapter>();
+        endpoints.MapGrpcService<ControlServiceAdapter>();
         endpoints.MapGrpcReflectionService();
         endpoints.MapGrpcService<HealthServiceImpl>();
     }
