@@ -1,6 +1,8 @@
 using System.Reflection;
 using FakeCri.Behaviors;
 using FakeCri.Cri.V1;
+using FakeCri.Runtime;
+using Grpc.Core;
 using Microsoft.Extensions.Time.Testing;
 
 namespace FakeCri.Tests.Docs;
@@ -73,17 +75,39 @@ public sealed class ReadmeSnippetTests
         var status = (await cri.RuntimeClient.ContainerStatusAsync(new ContainerStatusRequest { ContainerId = id })).Status;
         Assert.Equal((ContainerState.ContainerExited, 2, "Error"), (status.State, status.ExitCode, status.Reason));
     }
+    [Fact]
+    public async Task ToolkitSnippet_Runs_SeedsBreaksAndAdvances()
+    {
+        #region readme-toolkit
+        var clock = new FakeTimeProvider();
+        await using var cri = await FakeCriServer.StartInProcessAsync(FakeCriOptions.Default.WithTimeProvider(clock));
+        var runtime = new RuntimeService.RuntimeServiceClient(cri.DirectCallInvoker);  // fastest door, same behaviour
+
+        var pod = cri.Runtime.SeedSandbox(SandboxSeed.For("web"));                      // already there when the test starts
+        var app = cri.Runtime.SeedContainer(ContainerSeed.For(pod, "app"));
+        cri.Faults.FailNext("ContainerStatus", StatusCode.Unavailable, "runtime restarting");
+        cri.Faults.CrashContainer(app, exitCode: 2, after: TimeSpan.FromSeconds(30));
+
+        await Assert.ThrowsAsync<RpcException>(() => runtime.ContainerStatusAsync(new() { ContainerId = app }).ResponseAsync);
+        var exited = await cri.Runtime.AdvanceUntilExitedAsync(app, TimeSpan.FromMinutes(1));
+
+        Assert.Equal((2, "Error"), (exited!.ExitCode, exited.Reason));
+        cri.Journal.AssertCalls("ContainerStatus");
+        #endregion
+    }
 #pragma warning restore xUnit1051
 
     [Fact]
-    public void Readme_EveryBehaviorsYamlBlock_Parses()
+    public void Readme_EveryYamlDocument_Parses()
     {
         var readme = File.ReadAllText(Path.Combine(RepositoryRoot, "README.md")).ReplaceLineEndings("\n");
-        var blocks = readme.Split("```yaml\n").Skip(1).Select(b => b[..b.IndexOf("```", StringComparison.Ordinal)])
-            .Where(b => b.Contains("kind: ContainerBehaviors", StringComparison.Ordinal)).ToList();
+        var blocks = readme.Split("```yaml\n").Skip(1).Select(b => b[..b.IndexOf("```", StringComparison.Ordinal)]).ToList();
+        var behaviors = blocks.Where(b => b.Contains("kind: ContainerBehaviors", StringComparison.Ordinal)).ToList();
+        var scenarios = blocks.Where(b => b.Contains("kind: Scenario", StringComparison.Ordinal)).ToList();
 
-        Assert.NotEmpty(blocks);
-        Assert.All(blocks, b => Assert.NotEmpty(ContainerBehaviorDocument.Parse(b)));
+        Assert.Equal(blocks.Count, behaviors.Count + scenarios.Count);
+        Assert.All(behaviors, b => Assert.NotEmpty(ContainerBehaviorDocument.Parse(b)));
+        Assert.All(scenarios, b => Assert.NotEmpty(FakeCri.Scenarios.ScenarioDocument.Parse(b).Pods));
     }
 
     [Fact]
@@ -101,7 +125,7 @@ public sealed class ReadmeSnippetTests
             regions++;
         }
 
-        Assert.Equal(3, regions);
+        Assert.Equal(4, regions);
 
         static bool IsRegion(string line) => line.Trim().StartsWith("#region readme-", StringComparison.Ordinal);
     }
