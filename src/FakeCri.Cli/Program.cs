@@ -1,10 +1,12 @@
 using System.CommandLine;
+using FakeCri.Cli.Bench;
 using FakeCri.Cli.Control;
 using FakeCri.Cli.Serve;
 
 var root = new RootCommand("fakecri: an in-memory Kubernetes CRI v1 runtime (containerd's behaviour, no containers)")
 {
     ServeCommand.Create(),
+    BenchCommand.Create(),
 };
 foreach (var command in ControlCommands.Create())
 {

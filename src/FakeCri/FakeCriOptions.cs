@@ -75,6 +75,15 @@ public sealed record FakeCriOptions
     /// <summary>How many entries the call journal keeps; older ones are dropped (sequence numbers keep counting).</summary>
     public int JournalCapacity { get; init; } = 10_000;
 
+    /// <summary>
+    /// Where the streaming server (Exec/Attach/PortForward URLs) listens: loopback by default, as containerd's. It
+    /// starts on the first such call, so fakes that never stream open no port.
+    /// </summary>
+    public System.Net.IPAddress StreamingAddress { get; init; } = System.Net.IPAddress.Loopback;
+
+    /// <summary>The streaming server's port; 0 picks a free one.</summary>
+    public int StreamingPort { get; init; }
+
     /// <summary>Scenarios applied, in order, as the fake starts (before any client call).</summary>
     public IReadOnlyList<Scenarios.Scenario> Scenarios { get; init; } = [];
 
@@ -125,6 +134,11 @@ public sealed record FakeCriOptions
         }
 
         ArgumentNullException.ThrowIfNull(Images, nameof(Images));
+        if (StreamingPort is < 0 or > 65535)
+        {
+            throw new ArgumentException($"streaming port {StreamingPort} is not a TCP port (0 picks a free one)", nameof(StreamingPort));
+        }
+
         if (JournalCapacity < 1)
         {
             throw new ArgumentException($"journal capacity must be at least 1, not {JournalCapacity}", nameof(JournalCapacity));

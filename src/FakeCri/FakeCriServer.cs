@@ -6,6 +6,7 @@ using FakeCri.Journal;
 using FakeCri.Runtime;
 using FakeCri.Scenarios;
 using FakeCri.Scenarios.Internal;
+using FakeCri.Streaming.Internal;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
@@ -36,6 +37,7 @@ public sealed class FakeCriServer : IAsyncDisposable
     private readonly Func<HttpMessageHandler> _createHandler;
     private readonly Uri _address;
     private readonly ILogger _logger;
+    private readonly StreamingServer _streaming;
     private int _disposed;
 
     private FakeCriServer(
@@ -52,6 +54,8 @@ public sealed class FakeCriServer : IAsyncDisposable
         Journal = app.Services.GetRequiredService<CallJournal>();
         Faults = app.Services.GetRequiredService<FaultInjector>();
         DirectCallInvoker = CriServiceRegistration.CreateDirectInvoker(app.Services);
+        _streaming = new StreamingServer(runtime, options.StreamingAddress, options.StreamingPort, app.Services.GetRequiredService<ILoggerFactory>());
+        runtime.UseStreamingServer(_streaming.EnsureStartedAsync);
         _app = app;
         foreach (var scenario in options.Scenarios)
         {
@@ -257,6 +261,7 @@ public sealed class FakeCriServer : IAsyncDisposable
         Runtime.CloseEventStreams();
         try
         {
+            await _streaming.DisposeAsync().ConfigureAwait(false);
             await _app.StopAsync().ConfigureAwait(false);
         }
         finally

@@ -27,7 +27,7 @@ public sealed class EmulatedProcess
     public int Pid { get; }
 
     /// <summary>The command line.</summary>
-    public IReadOnlyList<string> Argv { get; }
+    public IReadOnlyList<string> Argv { get; internal set; }
 
     /// <summary>The program name as <c>pgrep</c> matches it: the base name of <c>argv[0]</c>.</summary>
     public string Name => Argv.Count == 0 ? string.Empty : Argv[0][(Argv[0].LastIndexOf('/') + 1)..];

@@ -82,19 +82,6 @@ public sealed class RuntimeInfoTests
     }
 
     [Fact]
-    public async Task Exec_NotImplementedYet_ReturnsUnimplementedNamingTheRpc()
-    {
-        await using var cri = await FakeCriServer.StartInProcessAsync(cancellationToken: Cancel);
-
-        var error = await Assert.ThrowsAsync<RpcException>(() => cri.RuntimeClient.ExecAsync(
-            new ExecRequest { ContainerId = "abc", Cmd = { "sh" }, Stdout = true }, cancellationToken: Cancel).ResponseAsync);
-
-        Assert.Equal(StatusCode.Unimplemented, error.StatusCode);
-        Assert.Equal("method Exec not implemented", error.Status.Detail);
-    }
-
-
-    [Fact]
     public async Task Attach_NotImplementedYet_ReturnsUnimplementedNamingTheRpc()
     {
         await using var cri = await FakeCriServer.StartInProcessAsync(cancellationToken: Cancel);

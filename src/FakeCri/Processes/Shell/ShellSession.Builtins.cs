@@ -121,8 +121,9 @@ internal sealed partial class ShellSession
                     return 0;
                 }
 
-                // exec replaces the shell: the program's status is the shell's exit status.
-                throw new ShellExitException(await RunProgramAsync(args, []).ConfigureAwait(false));
+                // exec replaces the shell: the program runs as this very process (same PID, so as a container's
+                // PID 1 it handles signals itself: `sh -c 'exec top'` ends on SIGTERM), and its status is the exit.
+                throw new ShellExitException(await ReplaceWithProgramAsync(args).ConfigureAwait(false));
             case "type":
                 foreach (var name in args)
                 {

@@ -438,6 +438,15 @@ internal sealed partial class ShellSession
         }
     }
 
+    /// <summary>The <c>exec</c> builtin: the program takes over this process.</summary>
+    private async Task<int> ReplaceWithProgramAsync(List<string> argv)
+    {
+        var environment = _variables.Where(v => _exported.Contains(v.Key)).ToList();
+        _process.Argv = [.. argv];
+        return await Programs.RunAsync(_process, _container.With(environment, WorkingDirectory), Streams, argv, topLevel: false)
+            .ConfigureAwait(false);
+    }
+
     private void StartBackground(AndOrList item)
     {
         var job = _container.Processes.Spawn([_name], _process, _container.NowNanos);

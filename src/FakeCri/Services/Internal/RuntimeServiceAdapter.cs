@@ -75,7 +75,7 @@ internal sealed class RuntimeServiceAdapter : RuntimeService.RuntimeServiceBase
         _runtime.ExecSyncAsync(request, context.CancellationToken);
 
     public override Task<ExecResponse> Exec(ExecRequest request, ServerCallContext context) =>
-        throw CriException.Unimplemented(nameof(Exec));
+        _runtime.ExecAsync(request, context.CancellationToken);
 
     public override Task<AttachResponse> Attach(AttachRequest request, ServerCallContext context) =>
         throw CriException.Unimplemented(nameof(Attach));

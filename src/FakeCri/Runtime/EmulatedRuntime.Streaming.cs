@@ -1,0 +1,87 @@
+using FakeCri.Cri.V1;
+using FakeCri.Processes;
+using FakeCri.Processes.Shell;
+using FakeCri.Runtime.Internal;
+
+namespace FakeCri.Runtime;
+
+/// <summary>
+/// CRI <c>Exec</c>, <c>Attach</c> and <c>PortForward</c>: the RPCs validate and hand out a single-use URL of the
+/// streaming server; the stream itself runs the command here, on the emulated process table.
+/// </summary>
+public sealed partial class EmulatedRuntime
+{
+    private StreamingTokens? _streamingTokens;
+    private Func<CancellationToken, Task<Uri>>? _streamingServer;
+
+    private StreamingTokens Tokens => _streamingTokens ??= new StreamingTokens(_clock);
+
+    /// <summary>CRI <c>Exec</c>: checks the container is RUNNING and the stream flags make sense, then issues a URL.</summary>
+    public async Task<ExecResponse> ExecAsync(ExecRequest request, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            var container = FindContainer(request.ContainerId, "failed to find container", notFoundIsNull: false)!;
+            if (container.State != ContainerState.ContainerRunning)
+            {
+                throw CriException.Unknown($"container is in {StateName(container.State)} state");
+            }
+        }
+
+        if (request.Tty && request.Stderr)
+        {
+            throw CriException.InvalidArgument("tty and stderr cannot both be true");
+        }
+
+        if (!request.Stdin && !request.Stdout && !request.Stderr)
+        {
+            throw CriException.InvalidArgument("one of stdin, stdout, or stderr must be set");
+        }
+
+        return new ExecResponse { Url = await IssueUrlAsync("exec", request.Clone(), cancellationToken).ConfigureAwait(false) };
+    }
+
+    /// <summary>Wires the streaming server in: a function that starts it if needed and returns its base URL.</summary>
+    internal void UseStreamingServer(Func<CancellationToken, Task<Uri>> server) => _streamingServer = server;
+
+    /// <summary>Takes the request a streaming URL's token stands for; false for an unknown, used or expired token.</summary>
+    internal bool TryRedeemStreamingToken(string token, out object? request) => Tokens.TryRedeem(token, out request);
+
+    /// <summary>
+    /// Runs an exec stream's command in the container as containerd does: a RUNNING check when the stream arrives,
+    /// then the command with the given stdio until it exits. Returns the exit code.
+    /// </summary>
+    internal async Task<int> RunExecAsync(ExecRequest request, ProcessInput stdin, ProcessOutput stdout, ProcessOutput stderr, CancellationToken cancellationToken)
+    {
+        StoredContainer container;
+        lock (_gate)
+        {
+            container = FindContainer(request.ContainerId, "failed to find container", notFoundIsNull: false)!;
+            if (container.State != ContainerState.ContainerRunning)
+            {
+                throw CriException.Unknown($"container is in {StateName(container.State)} state");
+            }
+        }
+
+        var argv = request.Cmd.ToArray();
+        if (argv.Length == 0 || !Programs.IsKnown(argv[0]))
+        {
+            throw CriException.Unknown(
+                $"failed to start exec: OCI runtime exec failed: exec failed: unable to start container process: exec: \"{(argv.Length == 0 ? string.Empty : argv[0])}\": executable file not found in $PATH: unknown");
+        }
+
+        var process = container.Context.Processes.Spawn(argv, null, NowNanos());
+        using var cancel = cancellationToken.Register(() => process.Signal(Processes.Signals.Kill));
+        return await RunExecProcessAsync(container.Context, process, new ProcessStreams(stdin, stdout, stderr), argv).ConfigureAwait(false);
+    }
+
+    private async Task<string> IssueUrlAsync(string kind, object request, CancellationToken cancellationToken)
+    {
+        var server = _streamingServer
+            ?? throw new CriException(Grpc.Core.StatusCode.Unimplemented, $"{kind}: this runtime has no streaming server");
+        var baseUrl = await server(cancellationToken).ConfigureAwait(false);
+        var token = Tokens.Issue(request)
+            ?? throw new CriException(Grpc.Core.StatusCode.ResourceExhausted, "maximum number of in-flight requests exceeded");
+        return new Uri(baseUrl, $"{kind}/{token}").ToString();
+    }
+}

@@ -1,0 +1,111 @@
+using System.Net;
+using FakeCri.Cri.V1;
+using FakeCri.Hosting.Internal;
+using FakeCri.Runtime;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace FakeCri.Streaming.Internal;
+
+/// <summary>
+/// The runtime's streaming server, as containerd embeds one: plain HTTP on loopback (ephemeral port by default),
+/// started on the first Exec/Attach/PortForward so fakes that never stream open no port. Serves
+/// <c>/exec/{token}</c> (and later attach and portforward) for GET and POST; an unknown, used or expired token is 404.
+/// </summary>
+internal sealed class StreamingServer : IAsyncDisposable
+{
+    private readonly EmulatedRuntime _runtime;
+    private readonly IPAddress _address;
+    private readonly int _port;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly SemaphoreSlim _starting = new(1, 1);
+    private WebApplication? _app;
+    private Uri? _baseUrl;
+
+    public StreamingServer(EmulatedRuntime runtime, IPAddress address, int port, ILoggerFactory loggerFactory)
+    {
+        _runtime = runtime;
+        _address = address;
+        _port = port;
+        _loggerFactory = loggerFactory;
+    }
+
+    public async Task<Uri> EnsureStartedAsync(CancellationToken cancellationToken)
+    {
+        if (_baseUrl is { } ready)
+        {
+            return ready;
+        }
+
+        await _starting.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_baseUrl is null)
+            {
+                var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "FakeCri.Streaming" });
+                builder.Services.AddSingleton(_loggerFactory);
+                builder.Services.AddSingleton<IHostLifetime, EmbeddedHostLifetime>();
+                ListenOptions? bound = null;
+                builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+                {
+                    kestrel.AddServerHeader = false;
+                    kestrel.Listen(_address, _port, listen =>
+                    {
+                        listen.Protocols = HttpProtocols.Http1;
+                        bound = listen;
+                    });
+                });
+                builder.Services.AddRouting();
+                var app = builder.Build();
+                app.UseWebSockets();
+                app.UseRouting();
+                app.MapMethods("/exec/{token}", ["GET", "POST"], ServeExecAsync);
+                await app.StartAsync(cancellationToken).ConfigureAwait(false);
+                _app = app;
+                var port = bound?.IPEndPoint?.Port ?? _port;
+                var host = _address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{_address}]" : _address.ToString();
+                _baseUrl = new Uri($"http://{host}:{port}/");
+            }
+
+            return _baseUrl;
+        }
+        finally
+        {
+            _starting.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is { } app)
+        {
+            await app.StopAsync().ConfigureAwait(false);
+            await app.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _starting.Dispose();
+    }
+
+    private async Task ServeExecAsync(HttpContext http, string token)
+    {
+        if (!_runtime.TryRedeemStreamingToken(token, out var request) || request is not ExecRequest exec)
+        {
+            http.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+
+        if (http.WebSockets.IsWebSocketRequest)
+        {
+            await WebSocketRemoteCommand.ExecAsync(http, _runtime, exec).ConfigureAwait(false);
+            return;
+        }
+
+        http.Response.StatusCode = StatusCodes.Status400BadRequest;
+        await http.Response.WriteAsync("expected a WebSocket upgrade (SPDY/3.1 is not served yet)").ConfigureAwait(false);
+    }
+}

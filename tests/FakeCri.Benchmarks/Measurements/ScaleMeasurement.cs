@@ -1,0 +1,199 @@
+using System.Diagnostics;
+using System.Globalization;
+using FakeCri.Benchmarks.Hosting;
+using FakeCri.Cri.V1;
+
+namespace FakeCri.Benchmarks.Measurements;
+
+/// <summary>
+/// <c>scale</c>: one fake filled through the direct invoker with kubelet-like sandboxes and running containers
+/// (default 10,000 × 10), and an empty fake beside it. Reports managed memory per object, the latency of
+/// RunPodSandbox, CreateContainer and ContainerStatus on the full fake ÷ the empty one (rounds alternate
+/// between the two; median of the per-round ratios), and ListContainers filtered by sandbox and by label.
+/// </summary>
+public static class ScaleMeasurement
+{
+    public static async Task<int> RunAsync(string[] arguments)
+    {
+        var args = new MeasurementArgs(arguments);
+        var pods = args.Int("--pods", 10_000);
+        var perPod = args.Int("--containers-per-pod", 10);
+        var rounds = args.Int("--rounds", 7);
+        var samples = args.Int("--samples", 200);
+        var listCalls = args.Int("--list-calls", 50);
+
+        await using var empty = await FakeCriServer.StartInProcessAsync();
+        await using var full = await FakeCriServer.StartInProcessAsync();
+        var emptyClient = new RuntimeService.RuntimeServiceClient(empty.DirectCallInvoker);
+        var fullClient = new RuntimeService.RuntimeServiceClient(full.DirectCallInvoker);
+        foreach (var cri in new[] { empty, full })
+        {
+            await new ImageService.ImageServiceClient(cri.DirectCallInvoker).PullImageAsync(new PullImageRequest { Image = new ImageSpec { Image = "nginx" } });
+        }
+
+        // Warm the code paths on the empty fake first, so the fill and the first round run optimised code.
+        await MeasureRoundAsync(emptyClient, "warm", samples);
+
+        full.Journal.Clear();
+        var before = Heap();
+        var fill = Stopwatch.StartNew();
+        var sandboxes = new List<(string Id, PodSandboxConfig Config)>(pods);
+        for (var p = 0; p < pods; p++)
+        {
+            var config = KubeletRequests.Pod($"pod-{p}", $"ns-{p % 10}", app: $"app-{p % 100}");
+            sandboxes.Add(((await fullClient.RunPodSandboxAsync(new RunPodSandboxRequest { Config = config })).PodSandboxId, config));
+        }
+
+        full.Journal.Clear();
+        var afterPods = Heap();
+        foreach (var (podId, config) in sandboxes)
+        {
+            for (var c = 0; c < perPod; c++)
+            {
+                var id = (await fullClient.CreateContainerAsync(KubeletRequests.Container(podId, config, $"c{c}", image: "nginx", top: false))).ContainerId;
+                await fullClient.StartContainerAsync(new StartContainerRequest { ContainerId = id });
+            }
+        }
+
+        fill.Stop();
+        var withJournal = Heap();
+        full.Journal.Clear();
+        var afterContainers = Heap();
+        var containers = pods * perPod;
+
+        Console.WriteLine($"scale: {pods:N0} sandboxes, {containers:N0} running containers (kubelet-like: labels, annotations, 3 mounts, env, security context); filled in {fill.Elapsed.TotalSeconds:F1} s through the direct invoker");
+        Console.WriteLine();
+        Console.WriteLine("managed memory (GC heap after a full blocking collection, journal cleared)");
+        Console.WriteLine($"  per sandbox (no containers)        {Kib((afterPods - before) / (double)pods),10}");
+        Console.WriteLine($"  per container (own)                {Kib((afterContainers - afterPods) / (double)containers),10}");
+        Console.WriteLine($"  per container (+ its sandbox share) {Kib((afterContainers - before) / (double)containers),9}");
+        Console.WriteLine($"  journal at capacity (10,000 calls) {Mib(withJournal - afterContainers),10}   (bounded; not in the figures above)");
+        Console.WriteLine($"  total heap                          {Mib(afterContainers),9}   process working set {Mib(Environment.WorkingSet),9}");
+        Console.WriteLine();
+
+        var ratios = new Dictionary<string, List<double>> { ["RunPodSandbox"] = [], ["CreateContainer"] = [], ["ContainerStatus"] = [] };
+        var emptyMedians = ratios.Keys.ToDictionary(k => k, _ => new List<double>());
+        var fullMedians = ratios.Keys.ToDictionary(k => k, _ => new List<double>());
+        for (var round = 0; round < rounds; round++)
+        {
+            // Alternate which fake goes first, so drift in the machine's speed hits both alike.
+            var emptyFirst = round % 2 == 0;
+            var first = await MeasureRoundAsync(emptyFirst ? emptyClient : fullClient, $"r{round}a", samples);
+            var second = await MeasureRoundAsync(emptyFirst ? fullClient : emptyClient, $"r{round}b", samples);
+            var (e, f) = emptyFirst ? (first, second) : (second, first);
+            foreach (var name in ratios.Keys)
+            {
+                emptyMedians[name].Add(e[name]);
+                fullMedians[name].Add(f[name]);
+                ratios[name].Add(f[name] / e[name]);
+            }
+        }
+
+        Console.WriteLine($"latency at {pods:N0}/{containers:N0} vs empty (direct invoker; {rounds} rounds of {samples} calls each, alternating; medians)");
+        Console.WriteLine($"  {"RPC",-16} {"empty p50",12} {"full p50",12} {"full ÷ empty",14}");
+        foreach (var name in ratios.Keys)
+        {
+            Console.WriteLine($"  {name,-16} {Us(Percentiles.Median(emptyMedians[name])),12} {Us(Percentiles.Median(fullMedians[name])),12} {Percentiles.Median(ratios[name]),14:F2}");
+        }
+
+        Console.WriteLine();
+        var middle = sandboxes[pods / 2];
+        var byPod = new ListContainersRequest { Filter = new ContainerFilter { PodSandboxId = middle.Id } };
+        var byUid = new ListContainersRequest { Filter = new ContainerFilter { LabelSelector = { ["io.kubernetes.pod.uid"] = middle.Config.Metadata.Uid } } };
+        var byNamespace = new ListContainersRequest { Filter = new ContainerFilter { LabelSelector = { ["io.kubernetes.pod.namespace"] = "ns-3" } } };
+        Console.WriteLine($"ListContainers at {containers:N0} containers (median of {listCalls} calls; runtime = in-process call, direct = through the direct invoker)");
+        Console.WriteLine($"  {"filter",-42} {"matches",8} {"runtime",12} {"direct",12}");
+        foreach (var (name, request) in new[] { ("pod_sandbox_id", byPod), ("label io.kubernetes.pod.uid (one pod)", byUid), ("label io.kubernetes.pod.namespace (1/10)", byNamespace) })
+        {
+            var matches = full.Runtime.ListContainers(request).Containers.Count;
+            var runtime = Time(listCalls, () => full.Runtime.ListContainers(request));
+            var direct = await TimeAsync(listCalls, () => fullClient.ListContainersAsync(request).ResponseAsync);
+            Console.WriteLine($"  {name,-42} {matches,8:N0} {Us(runtime),12} {Us(direct),12}");
+        }
+
+        GC.KeepAlive(sandboxes);
+        return 0;
+    }
+
+    /// <summary>One round: <paramref name="count"/> RunPodSandbox, CreateContainer and ContainerStatus calls, timed one by one; the objects are removed after.</summary>
+    private static async Task<Dictionary<string, double>> MeasureRoundAsync(RuntimeService.RuntimeServiceClient client, string tag, int count)
+    {
+        var run = new List<double>(count);
+        var create = new List<double>(count);
+        var status = new List<double>(count);
+        var made = new List<string>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var config = KubeletRequests.Pod($"sample-{tag}-{i}", "sampling");
+            var started = Stopwatch.GetTimestamp();
+            var podId = (await client.RunPodSandboxAsync(new RunPodSandboxRequest { Config = config })).PodSandboxId;
+            run.Add(Stopwatch.GetElapsedTime(started).TotalMicroseconds);
+            made.Add(podId);
+
+            var request = KubeletRequests.Container(podId, config, "app", image: "nginx", top: false);
+            started = Stopwatch.GetTimestamp();
+            var id = (await client.CreateContainerAsync(request)).ContainerId;
+            create.Add(Stopwatch.GetElapsedTime(started).TotalMicroseconds);
+            await client.StartContainerAsync(new StartContainerRequest { ContainerId = id });
+
+            started = Stopwatch.GetTimestamp();
+            await client.ContainerStatusAsync(new ContainerStatusRequest { ContainerId = id });
+            status.Add(Stopwatch.GetElapsedTime(started).TotalMicroseconds);
+        }
+
+        foreach (var podId in made)
+        {
+            await client.StopPodSandboxAsync(new StopPodSandboxRequest { PodSandboxId = podId });
+            await client.RemovePodSandboxAsync(new RemovePodSandboxRequest { PodSandboxId = podId });
+        }
+
+        return new()
+        {
+            ["RunPodSandbox"] = Percentiles.Median(run),
+            ["CreateContainer"] = Percentiles.Median(create),
+            ["ContainerStatus"] = Percentiles.Median(status),
+        };
+    }
+
+    private static double Time(int calls, Action call)
+    {
+        var samples = new List<double>(calls);
+        for (var i = 0; i < calls; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            call();
+            samples.Add(Stopwatch.GetElapsedTime(started).TotalMicroseconds);
+        }
+
+        return Percentiles.Median(samples);
+    }
+
+    private static async Task<double> TimeAsync(int calls, Func<Task> call)
+    {
+        var samples = new List<double>(calls);
+        for (var i = 0; i < calls; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            await call();
+            samples.Add(Stopwatch.GetElapsedTime(started).TotalMicroseconds);
+        }
+
+        return Percentiles.Median(samples);
+    }
+
+    private static long Heap()
+    {
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        return GC.GetTotalMemory(forceFullCollection: false);
+    }
+
+    private static string Kib(double bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024:F2} KiB");
+
+    private static string Mib(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0 / 1024:F1} MiB");
+
+    private static string Us(double micros) => micros >= 1000
+        ? string.Create(CultureInfo.InvariantCulture, $"{micros / 1000:F2} ms")
+        : string.Create(CultureInfo.InvariantCulture, $"{micros:F1} µs");
+}
