@@ -85,6 +85,7 @@ public sealed partial class EmulatedRuntime
                 ContainerSetup.CommandLine(config, image.Source), context)
             {
                 BaseMemoryBytes = (1UL << 20) + (image.Source.Size / 20),
+                Attached = new AttachHub(config.Stdin),
                 Behavior = ResolveBehavior(config, request.SandboxConfig, image.Id),
             };
             _containers.Add(id, container);
@@ -180,9 +181,9 @@ public sealed partial class EmulatedRuntime
         }
 
         var streams = new ProcessStreams(
-            container.Config.Stdin ? ProcessInput.Open : ProcessInput.Empty,
-            log is null ? ProcessOutput.Null : new LogOutput(log, stderr: false),
-            log is null ? ProcessOutput.Null : new LogOutput(log, stderr: true));
+            (ProcessInput?)container.Attached.Stdin ?? ProcessInput.Empty,
+            container.Attached.Tee(log is null ? ProcessOutput.Null : new LogOutput(log, stderr: false), stderr: false),
+            container.Attached.Tee(log is null ? ProcessOutput.Null : new LogOutput(log, stderr: true), stderr: true));
         _ = RunMainProcessAsync(container, process, streams);
         return new StartContainerResponse();
     }

@@ -41,6 +41,29 @@ public sealed partial class EmulatedRuntime
         return new ExecResponse { Url = await IssueUrlAsync("exec", request.Clone(), cancellationToken).ConfigureAwait(false) };
     }
 
+    /// <summary>
+    /// CRI <c>Attach</c>: checks the container is RUNNING and at least one stream is wanted, then issues a URL. The
+    /// stream joins the main process's live stdio.
+    /// </summary>
+    public async Task<AttachResponse> AttachAsync(AttachRequest request, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            var container = FindContainer(request.ContainerId, "failed to find container", notFoundIsNull: false)!;
+            if (container.State != ContainerState.ContainerRunning)
+            {
+                throw CriException.Unknown($"container is in {StateName(container.State)} state");
+            }
+        }
+
+        if (!request.Stdin && !request.Stdout && !request.Stderr)
+        {
+            throw CriException.InvalidArgument("one of stdin, stdout, and stderr must be set");
+        }
+
+        return new AttachResponse { Url = await IssueUrlAsync("attach", request.Clone(), cancellationToken).ConfigureAwait(false) };
+    }
+
     /// <summary>Wires the streaming server in: a function that starts it if needed and returns its base URL.</summary>
     internal void UseStreamingServer(Func<CancellationToken, Task<Uri>> server) => _streamingServer = server;
 
@@ -73,6 +96,51 @@ public sealed partial class EmulatedRuntime
         var process = container.Context.Processes.Spawn(argv, null, NowNanos());
         using var cancel = cancellationToken.Register(() => process.Signal(Processes.Signals.Kill));
         return await RunExecProcessAsync(container.Context, process, new ProcessStreams(stdin, stdout, stderr), argv).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs an attach stream: the client gets the main process's output from now on until it exits; what the client
+    /// sends reaches the process's stdin when the container has one. Returns the client's stdin sink (null when its
+    /// input goes nowhere), what its stdin EOF does (null: end the session), and a task that completes when the
+    /// container exits or the client leaves.
+    /// </summary>
+    internal (Action<string>? WriteStdin, Action? CloseStdin, Task Done) RunAttach(
+        AttachRequest request, ProcessOutput stdout, ProcessOutput stderr, CancellationToken cancellationToken)
+    {
+        StoredContainer container;
+        lock (_gate)
+        {
+            container = FindContainer(request.ContainerId, "failed to find container", notFoundIsNull: false)!;
+            if (container.State != ContainerState.ContainerRunning)
+            {
+                throw CriException.Unknown($"container is in {StateName(container.State)} state");
+            }
+        }
+
+        var detach = container.Attached.Attach(request.Stdout ? stdout : ProcessOutput.Null, request.Stderr ? stderr : ProcessOutput.Null);
+        var done = WaitDetachedAsync();
+        var pipe = request.Stdin ? container.Attached.Stdin : null;
+
+        // The client's stdin EOF closes the container's stdin only for stdin_once without a TTY, as containerd;
+        // otherwise (null) it only ends this client's session.
+        Action? close = pipe is not null && container.Config.StdinOnce && !container.Config.Tty ? pipe.Close : null;
+        return (pipe is null ? null : pipe.Write, close, done);
+
+        async Task WaitDetachedAsync()
+        {
+            try
+            {
+                await container.ExitRecorded.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // The client left; the container goes on.
+            }
+            finally
+            {
+                detach();
+            }
+        }
     }
 
     private async Task<string> IssueUrlAsync(string kind, object request, CancellationToken cancellationToken)

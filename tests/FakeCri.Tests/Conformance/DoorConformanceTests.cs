@@ -67,7 +67,7 @@ public sealed class DoorConformanceTests
             runtime.RunPodSandboxAsync(new RunPodSandboxRequest { Config = new PodSandboxConfig() }, cancellationToken: Cancel));
         await RpcAssert.FailsAsync(
             StatusCode.Unimplemented,
-            runtime.AttachAsync(new AttachRequest { ContainerId = "x" }, cancellationToken: Cancel));
+            runtime.PortForwardAsync(new PortForwardRequest { PodSandboxId = "x" }, cancellationToken: Cancel));
 
         // The idempotent calls succeed for unknown IDs on every door.
         await runtime.StopPodSandboxAsync(new StopPodSandboxRequest { PodSandboxId = "feed" }, cancellationToken: Cancel);

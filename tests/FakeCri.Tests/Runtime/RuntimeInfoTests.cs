@@ -1,6 +1,5 @@
 using System.Text.Json;
 using FakeCri.Cri.V1;
-using Grpc.Core;
 
 namespace FakeCri.Tests.Runtime;
 
@@ -79,18 +78,6 @@ public sealed class RuntimeInfoTests
             () => new FakeCri.Runtime.EmulatedRuntime(FakeCriOptions.Default.WithRuntimeHandlers("runc", "")));
 
         Assert.Contains("RuntimeHandlers", error.Message);
-    }
-
-    [Fact]
-    public async Task Attach_NotImplementedYet_ReturnsUnimplementedNamingTheRpc()
-    {
-        await using var cri = await FakeCriServer.StartInProcessAsync(cancellationToken: Cancel);
-
-        var error = await Assert.ThrowsAsync<RpcException>(() => cri.RuntimeClient.AttachAsync(
-            new AttachRequest { ContainerId = "abc", Stdout = true }, cancellationToken: Cancel).ResponseAsync);
-
-        Assert.Equal(StatusCode.Unimplemented, error.StatusCode);
-        Assert.Equal("method Attach not implemented", error.Status.Detail);
     }
 
 }

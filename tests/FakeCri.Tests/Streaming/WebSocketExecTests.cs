@@ -114,6 +114,43 @@ public sealed class WebSocketExecTests
         await RpcAssert.FailsAsync(StatusCode.NotFound, cri.RuntimeClient.ExecAsync(new ExecRequest { ContainerId = "feed", Cmd = { "sh" }, Stdout = true }, cancellationToken: Cancel));
     }
 
+    [Fact]
+    public async Task Attach_ShellWithStdinOnce_RunsWhatIsSentAndEndsWhenStdinCloses()
+    {
+        await using var cri = await FakeCriServer.StartInProcessAsync(cancellationToken: Cancel);
+        var pod = cri.Runtime.SeedSandbox(SandboxSeed.For("p"));
+        var seed = ContainerSeed.For(pod, "shell", "busybox", 0, "sh");
+        seed.Config.Stdin = true;
+        seed.Config.StdinOnce = true;
+        var id = cri.Runtime.SeedContainer(seed);
+        var url = (await cri.RuntimeClient.AttachAsync(new AttachRequest { ContainerId = id, Stdin = true, Stdout = true }, cancellationToken: Cancel)).Url;
+
+        var (stdout, _, status) = await RunAsync(url, "v5.channel.k8s.io", stdin: "echo -n hello\n");
+
+        Assert.Matches("/attach/[A-Za-z0-9_-]{8}$", url);
+        Assert.Equal("hello", stdout);
+        Assert.Equal("Success", status.Status);
+        Assert.Equal((ContainerState.ContainerExited, 0), (cri.Runtime.GetContainer(id)!.State, cri.Runtime.GetContainer(id)!.ExitCode));
+    }
+
+    [Fact]
+    public async Task Attach_WithoutStdinOnce_ClientEofDetachesAndContainerRunsOn()
+    {
+        await using var cri = await FakeCriServer.StartInProcessAsync(cancellationToken: Cancel);
+        var pod = cri.Runtime.SeedSandbox(SandboxSeed.For("p"));
+        var seed = ContainerSeed.For(pod, "shell", "busybox", 0, "sh");
+        seed.Config.Stdin = true;
+        var id = cri.Runtime.SeedContainer(seed);
+        var url = (await cri.RuntimeClient.AttachAsync(new AttachRequest { ContainerId = id, Stdin = true, Stdout = true }, cancellationToken: Cancel)).Url;
+
+        var (stdout, _, status) = await RunAsync(url, "v5.channel.k8s.io", stdin: "echo one\n");
+
+        Assert.Equal("Success", status.Status);
+        Assert.Equal(ContainerState.ContainerRunning, cri.Runtime.GetContainer(id)!.State);
+        Assert.True(stdout is "" or "one\n", stdout);
+        await RpcAssert.FailsAsync(StatusCode.InvalidArgument, cri.RuntimeClient.AttachAsync(new AttachRequest { ContainerId = id }, cancellationToken: Cancel), "one of stdin, stdout, and stderr must be set");
+    }
+
     private static string RunningContainer(FakeCriServer cri) =>
         cri.Runtime.SeedContainer(ContainerSeed.For(cri.Runtime.SeedSandbox(SandboxSeed.For("p")), "app"));
 

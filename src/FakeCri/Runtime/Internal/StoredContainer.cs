@@ -103,6 +103,9 @@ internal sealed class StoredContainer
     /// <summary>The container's files, processes and identity.</summary>
     public ContainerContext Context { get; }
 
+    /// <summary>Attach's view of the main process's stdio.</summary>
+    public AttachHub Attached { get; init; } = new(stdin: false);
+
     /// <summary>PID 1, once started.</summary>
     public EmulatedProcess? MainProcess { get; set; }
 

@@ -78,7 +78,7 @@ internal sealed class RuntimeServiceAdapter : RuntimeService.RuntimeServiceBase
         _runtime.ExecAsync(request, context.CancellationToken);
 
     public override Task<AttachResponse> Attach(AttachRequest request, ServerCallContext context) =>
-        throw CriException.Unimplemented(nameof(Attach));
+        _runtime.AttachAsync(request, context.CancellationToken);
 
     public override Task<PortForwardResponse> PortForward(PortForwardRequest request, ServerCallContext context) =>
         throw CriException.Unimplemented(nameof(PortForward));

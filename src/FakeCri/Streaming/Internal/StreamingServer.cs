@@ -65,6 +65,7 @@ internal sealed class StreamingServer : IAsyncDisposable
                 app.UseWebSockets();
                 app.UseRouting();
                 app.MapMethods("/exec/{token}", ["GET", "POST"], ServeExecAsync);
+                app.MapMethods("/attach/{token}", ["GET", "POST"], ServeAttachAsync);
                 await app.StartAsync(cancellationToken).ConfigureAwait(false);
                 _app = app;
                 var port = bound?.IPEndPoint?.Port ?? _port;
@@ -89,6 +90,24 @@ internal sealed class StreamingServer : IAsyncDisposable
         }
 
         _starting.Dispose();
+    }
+
+    private async Task ServeAttachAsync(HttpContext http, string token)
+    {
+        if (!_runtime.TryRedeemStreamingToken(token, out var request) || request is not AttachRequest attach)
+        {
+            http.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+
+        if (http.WebSockets.IsWebSocketRequest)
+        {
+            await WebSocketRemoteCommand.AttachAsync(http, _runtime, attach).ConfigureAwait(false);
+            return;
+        }
+
+        http.Response.StatusCode = StatusCodes.Status400BadRequest;
+        await http.Response.WriteAsync("expected a WebSocket upgrade (SPDY/3.1 is not served yet)").ConfigureAwait(false);
     }
 
     private async Task ServeExecAsync(HttpContext http, string token)

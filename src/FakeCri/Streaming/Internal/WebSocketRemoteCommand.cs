@@ -29,7 +29,13 @@ internal static class WebSocketRemoteCommand
     // How long a client may take to answer our close frame (real time: it is a network peer, not the emulation).
     private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(10);
 
-    public static async Task ExecAsync(HttpContext http, EmulatedRuntime runtime, ExecRequest request)
+    public static Task ExecAsync(HttpContext http, EmulatedRuntime runtime, ExecRequest request) =>
+        AcceptAsync(http, request.Tty, session => session.RunExecAsync(runtime, request, http.RequestAborted));
+
+    public static Task AttachAsync(HttpContext http, EmulatedRuntime runtime, AttachRequest request) =>
+        AcceptAsync(http, request.Tty, session => session.RunAttachAsync(runtime, request, http.RequestAborted));
+
+    private static async Task AcceptAsync(HttpContext http, bool tty, Func<Session, Task> run)
     {
         // The client's order is its preference; the first protocol it lists that we serve wins. No protocol at all
         // is the legacy unversioned binary channel protocol.
@@ -43,8 +49,7 @@ internal static class WebSocketRemoteCommand
         }
 
         using var socket = await http.WebSockets.AcceptWebSocketAsync(protocol).ConfigureAwait(false);
-        var session = new Session(socket, protocol ?? string.Empty, request.Tty);
-        await session.RunExecAsync(runtime, request, http.RequestAborted).ConfigureAwait(false);
+        await run(new Session(socket, protocol ?? string.Empty, tty)).ConfigureAwait(false);
     }
 
     private sealed class Session
@@ -74,7 +79,7 @@ internal static class WebSocketRemoteCommand
             Send(request.Stdout ? Stdout : request.Stderr ? Stderr : Error, []);
 
             var stdin = request.Stdin ? new PipeInput() : null;
-            var receiver = ReceiveAllAsync(stdin, stop.Token);
+            var receiver = ReceiveAllAsync(stdin is null ? null : stdin.Write, () => stdin?.Close(), stop.Token);
             string? status;
             try
             {
@@ -93,6 +98,53 @@ internal static class WebSocketRemoteCommand
                 status = _versioned ? RemoteCommandStatus.InternalError("error executing command in container", error.Message) : error.Message;
             }
 
+            await FinishAsync(status, sender, receiver, stop, aborted).ConfigureAwait(false);
+        }
+
+        public async Task RunAttachAsync(EmulatedRuntime runtime, AttachRequest request, CancellationToken aborted)
+        {
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+            var sender = SendAllAsync(stop.Token);
+            Send(request.Stdout ? Stdout : request.Stderr ? Stderr : Error, []);
+            string? status = _versioned ? RemoteCommandStatus.Success() : null;
+            var receiver = Task.CompletedTask;
+
+            // Ends this client's session only; the sender keeps going to deliver the final status.
+            using var detach = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+            try
+            {
+                var (write, close, done) = runtime.RunAttach(request, new ChannelOutput(this, Stdout), new ChannelOutput(this, Stderr), detach.Token);
+
+                // The client's stdin EOF either closes the container's stdin (stdin_once) or just ends this session.
+                receiver = ReceiveAllAsync(write, () =>
+                {
+                    if (close is not null)
+                    {
+                        close();
+                        return;
+                    }
+
+                    try
+                    {
+                        detach.Cancel();
+                    }
+                    catch (ObjectDisposedException)
+                    {
+                        // The session is over already.
+                    }
+                }, stop.Token);
+                await done.ConfigureAwait(false);
+            }
+            catch (CriException error)
+            {
+                status = _versioned ? RemoteCommandStatus.InternalError("error attaching to container", error.Message) : error.Message;
+            }
+
+            await FinishAsync(status, sender, receiver, stop, aborted).ConfigureAwait(false);
+        }
+
+        private async Task FinishAsync(string? status, Task sender, Task receiver, CancellationTokenSource stop, CancellationToken aborted)
+        {
             if (status is not null)
             {
                 Send(Error, Encoding.UTF8.GetBytes(status));
@@ -158,7 +210,7 @@ internal static class WebSocketRemoteCommand
             }
         }
 
-        private async Task ReceiveAllAsync(PipeInput? stdin, CancellationToken cancellationToken)
+        private async Task ReceiveAllAsync(Action<string>? stdin, Action closeStdin, CancellationToken cancellationToken)
         {
             var buffer = new byte[16 * 1024];
             var message = new MemoryStream();
@@ -201,10 +253,10 @@ internal static class WebSocketRemoteCommand
                                 SendText(Stdout, text);
                             }
 
-                            stdin.Write(text);
+                            stdin(text);
                             break;
                         case Close when _closeSignal && bytes.Length > 1 && bytes[1] == Stdin:
-                            stdin?.Close();
+                            closeStdin();
                             break;
                         case Resize:
                             // Window sizes are accepted; the emulated terminal has no layout to redo.
@@ -218,7 +270,7 @@ internal static class WebSocketRemoteCommand
             }
             finally
             {
-                stdin?.Close();
+                closeStdin();
             }
         }
     }
