@@ -81,6 +81,14 @@ public sealed record FakeCriOptions
     /// </summary>
     public System.Net.IPAddress StreamingAddress { get; init; } = System.Net.IPAddress.Loopback;
 
+    /// <summary>
+    /// Serve emulated pod networking for real: while an nginx or httpd container runs, it answers HTTP on
+    /// <c>&lt;pod IP&gt;:80</c> (127.0.0.1 on the host network) and on its sandbox's <c>port_mappings</c> host ports.
+    /// Off by default in the library, because parallel fakes hand out the same loopback pod IPs; <c>fakecri serve</c>
+    /// turns it on.
+    /// </summary>
+    public bool PodNetwork { get; init; }
+
     /// <summary>The streaming server's port; 0 picks a free one.</summary>
     public int StreamingPort { get; init; }
 

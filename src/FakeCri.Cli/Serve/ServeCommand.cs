@@ -73,9 +73,15 @@ internal static class ServeCommand
                 + "timeouts and declared exits wait for it). Env: FAKECRI_VIRTUAL_CLOCK.",
         };
 
+        var podNetwork = new Option<bool?>("--pod-network")
+        {
+            Description = "Serve emulated pod networking on loopback: nginx/httpd containers answer HTTP on their pod IP "
+                + "and mapped host ports while running (default true; false turns it off). Env: FAKECRI_POD_NETWORK.",
+        };
+
         var command = new Command("serve", "Serve the CRI RuntimeService and ImageService (and fakecri's control API) until stopped.")
         {
-            listen, config, logLevel, cgroupDriver, handlers, seed, podCidr, strictImages, sandboxImage, behaviors, scenario, virtualClock,
+            listen, config, logLevel, cgroupDriver, handlers, seed, podCidr, strictImages, sandboxImage, behaviors, scenario, virtualClock, podNetwork,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -91,6 +97,7 @@ internal static class ServeCommand
             AddFlag(flags, ServeKeys.Behaviors, parse.GetValue(behaviors));
             AddFlag(flags, ServeKeys.Scenario, parse.GetValue(scenario));
             AddFlag(flags, ServeKeys.VirtualClock, parse.GetValue(virtualClock)?.ToString());
+            AddFlag(flags, ServeKeys.PodNetwork, parse.GetValue(podNetwork)?.ToString());
             return RunAsync(parse.GetValue(config), flags, cancellationToken);
         });
         return command;

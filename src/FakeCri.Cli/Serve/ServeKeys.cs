@@ -17,6 +17,7 @@ internal static class ServeKeys
     public const string Behaviors = "behaviors";
     public const string Scenario = "scenario";
     public const string VirtualClock = "virtualClock";
+    public const string PodNetwork = "podNetwork";
 
     /// <summary>Environment variable → config key. Lists are comma-separated.</summary>
     public static readonly IReadOnlyDictionary<string, string> EnvironmentVariables = new Dictionary<string, string>
@@ -32,6 +33,7 @@ internal static class ServeKeys
         ["FAKECRI_BEHAVIORS"] = Behaviors,
         ["FAKECRI_SCENARIO"] = Scenario,
         ["FAKECRI_VIRTUAL_CLOCK"] = VirtualClock,
+        ["FAKECRI_POD_NETWORK"] = PodNetwork,
     };
 
     /// <summary>The environment variable naming the config file when <c>--config</c> is not given.</summary>

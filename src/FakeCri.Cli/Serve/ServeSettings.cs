@@ -19,7 +19,8 @@ internal sealed record ServeSettings(
     string SandboxImage,
     IReadOnlyList<FakeCri.Behaviors.ContainerBehavior> Behaviors,
     FakeCri.Scenarios.Scenario? Scenario = null,
-    bool VirtualClock = false)
+    bool VirtualClock = false,
+    bool PodNetwork = true)
 {
     /// <summary>Reads the settings; <see cref="SettingsException"/> names the bad key and value.</summary>
     public static ServeSettings Resolve(IConfiguration configuration, Func<FakeCriEndpoint> defaultEndpoint, string? configFile = null)
@@ -67,7 +68,8 @@ internal sealed record ServeSettings(
             sandboxImage,
             behaviors,
             scenario,
-            ParseBool(configuration[ServeKeys.VirtualClock], ServeKeys.VirtualClock));
+            ParseBool(configuration[ServeKeys.VirtualClock], ServeKeys.VirtualClock),
+            configuration[ServeKeys.PodNetwork] is null || ParseBool(configuration[ServeKeys.PodNetwork], ServeKeys.PodNetwork));
     }
 
     /// <summary>The runtime options these settings describe.</summary>
@@ -82,6 +84,7 @@ internal sealed record ServeSettings(
         SandboxImage = SandboxImage,
         Behaviors = Behaviors,
         Scenarios = Scenario is null ? [] : [Scenario],
+        PodNetwork = PodNetwork,
         // A virtual clock starts at the real time of start-up, so timestamps look plausible, and then moves only
         // when told to (fakecri clock advance).
         TimeProvider = VirtualClock ? new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow) : TimeProvider.System,

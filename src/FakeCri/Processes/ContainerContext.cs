@@ -37,6 +37,7 @@ public sealed class ContainerContext
             shared.Groups, shared.UserNames, shared.GroupNames)
     {
         Processes = shared.Processes;
+        Network = shared.Network;
     }
 
     /// <summary>
@@ -45,6 +46,9 @@ public sealed class ContainerContext
     /// </summary>
     public ContainerContext With(IReadOnlyList<KeyValuePair<string, string>> environment, string workingDirectory) =>
         new(this, environment, workingDirectory);
+
+    /// <summary>Where the container's servers listen for real; null when pod networking is not served.</summary>
+    internal Networking.Internal.PodPorts? Network { get; init; }
 
     /// <summary>The container's files, mounts included.</summary>
     public EmulatedFileSystem FileSystem { get; }

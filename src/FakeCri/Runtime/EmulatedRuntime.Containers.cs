@@ -79,7 +79,13 @@ public sealed partial class EmulatedRuntime
                 ? config.StopSignal
                 : SignalNumbers.Parse(image.Source.StopSignal) ?? Signal.Sigterm;
             var user = ResolveUser(config, image.Source);
-            var context = ContainerSetup.Create(config, request.SandboxConfig, sandbox.Ip, image.Source, user, _clock);
+            var network = _options.PodNetwork
+                ? new Networking.Internal.PodPorts(
+                    System.Net.IPAddress.Parse(sandbox.Ip.Length > 0 ? sandbox.Ip : "127.0.0.1"),
+                    [.. sandbox.Config.PortMappings],
+                    _options.LoggerFactory ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance)
+                : null;
+            var context = ContainerSetup.Create(config, request.SandboxConfig, sandbox.Ip, image.Source, user, _clock, network);
             var container = new StoredContainer(
                 id, sandbox.Id, name, config, image.Id, logPath, stopSignal, user, NowNanos(), NextPid(),
                 ContainerSetup.CommandLine(config, image.Source), context)

@@ -32,8 +32,14 @@ internal static class Servers
             streams.Stdout.Write("/docker-entrypoint.sh: Configuration complete; ready for start up\n");
         }
 
+        // The server listens for real while it runs (pod networking on): nginx and httpd serve their default pages.
+        // SIGKILL closes the sockets synchronously (through process.Killed), before the kill is reported.
+        using var listening = container.Network is { } network && (isHttpd || name is "nginx" or "docker-entrypoint.sh")
+            ? network.ServeHttp(80, isHttpd ? "Apache/2.4 (Unix)" : "nginx", isHttpd ? DefaultPages.Httpd : DefaultPages.Nginx, process.Killed)
+            : null;
         await Applets.WaitAsync(process, container, null, signal => Applets.IsStopSignal(signal) || (isHttpd && signal == Signals.WindowChange))
             .ConfigureAwait(false);
+
         return 0;
     }
 }

@@ -51,7 +51,8 @@ internal static class ContainerSetup
     }
 
     public static ContainerContext Create(
-        ContainerConfig config, PodSandboxConfig sandbox, string podIp, CatalogImage image, LinuxContainerUser user, TimeProvider clock)
+        ContainerConfig config, PodSandboxConfig sandbox, string podIp, CatalogImage image, LinuxContainerUser user, TimeProvider clock,
+        Networking.Internal.PodPorts? network = null)
     {
         var hostname = sandbox.Hostname.Length > 0 ? sandbox.Hostname : sandbox.Metadata?.Name ?? "localhost";
         var fs = new EmulatedFileSystem();
@@ -115,7 +116,10 @@ internal static class ContainerSetup
         fs.CreateDirectory(workingDirectory, parents: true);
         return new ContainerContext(
             fs, clock, hostname, environment, EmulatedFileSystem.Normalize(workingDirectory), user.Uid, user.Gid,
-            [.. user.SupplementalGroups], users, groups);
+            [.. user.SupplementalGroups], users, groups)
+        {
+            Network = network,
+        };
     }
 
     /// <summary>
