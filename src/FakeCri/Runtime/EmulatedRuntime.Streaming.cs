@@ -64,6 +64,44 @@ public sealed partial class EmulatedRuntime
         return new AttachResponse { Url = await IssueUrlAsync("attach", request.Clone(), cancellationToken).ConfigureAwait(false) };
     }
 
+    /// <summary>
+    /// CRI <c>PortForward</c>: the sandbox must exist and be READY; issues a URL whose stream connects to what the
+    /// pod serves on the requested ports.
+    /// </summary>
+    public async Task<PortForwardResponse> PortForwardAsync(PortForwardRequest request, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            var sandbox = FindSandbox(request.PodSandboxId, "failed to find sandbox", notFoundIsNull: false)!;
+            if (sandbox.State != PodSandboxState.SandboxReady)
+            {
+                throw CriException.Unknown("sandbox container is not running");
+            }
+        }
+
+        foreach (var port in request.Port)
+        {
+            if (port is < 1 or > 65535)
+            {
+                throw CriException.InvalidArgument($"port {port} is not a TCP port (1-65535)");
+            }
+        }
+
+        return new PortForwardResponse { Url = await IssueUrlAsync("portforward", request.Clone(), cancellationToken).ConfigureAwait(false) };
+    }
+
+    /// <summary>The address a port-forward stream dials for a sandbox: its pod IP, or 127.0.0.1 on the host network.</summary>
+    internal (string SandboxId, System.Net.IPAddress Address)? PortForwardTarget(string sandboxId)
+    {
+        lock (_gate)
+        {
+            var sandbox = FindSandbox(sandboxId, "failed to find sandbox", notFoundIsNull: true);
+            return sandbox is null || sandbox.State != PodSandboxState.SandboxReady
+                ? null
+                : (sandbox.Id, System.Net.IPAddress.Parse(sandbox.Ip.Length > 0 ? sandbox.Ip : "127.0.0.1"));
+        }
+    }
+
     /// <summary>Wires the streaming server in: a function that starts it if needed and returns its base URL.</summary>
     internal void UseStreamingServer(Func<CancellationToken, Task<Uri>> server) => _streamingServer = server;
 

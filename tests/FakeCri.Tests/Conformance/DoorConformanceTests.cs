@@ -66,8 +66,9 @@ public sealed class DoorConformanceTests
             StatusCode.InvalidArgument,
             runtime.RunPodSandboxAsync(new RunPodSandboxRequest { Config = new PodSandboxConfig() }, cancellationToken: Cancel));
         await RpcAssert.FailsAsync(
-            StatusCode.Unimplemented,
-            runtime.PortForwardAsync(new PortForwardRequest { PodSandboxId = "x" }, cancellationToken: Cancel));
+            StatusCode.NotFound,
+            runtime.PortForwardAsync(new PortForwardRequest { PodSandboxId = "x" }, cancellationToken: Cancel),
+            "failed to find sandbox \"x\": not found");
 
         // The idempotent calls succeed for unknown IDs on every door.
         await runtime.StopPodSandboxAsync(new StopPodSandboxRequest { PodSandboxId = "feed" }, cancellationToken: Cancel);

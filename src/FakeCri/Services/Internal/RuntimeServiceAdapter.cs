@@ -81,7 +81,7 @@ internal sealed class RuntimeServiceAdapter : RuntimeService.RuntimeServiceBase
         _runtime.AttachAsync(request, context.CancellationToken);
 
     public override Task<PortForwardResponse> PortForward(PortForwardRequest request, ServerCallContext context) =>
-        throw CriException.Unimplemented(nameof(PortForward));
+        _runtime.PortForwardAsync(request, context.CancellationToken);
 
     public override Task<ContainerStatsResponse> ContainerStats(ContainerStatsRequest request, ServerCallContext context) =>
         Task.FromResult(_runtime.ContainerStats(request));

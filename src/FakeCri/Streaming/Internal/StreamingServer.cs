@@ -66,6 +66,7 @@ internal sealed class StreamingServer : IAsyncDisposable
                 app.UseRouting();
                 app.MapMethods("/exec/{token}", ["GET", "POST"], ServeExecAsync);
                 app.MapMethods("/attach/{token}", ["GET", "POST"], ServeAttachAsync);
+                app.MapMethods("/portforward/{token}", ["GET", "POST"], ServePortForwardAsync);
                 await app.StartAsync(cancellationToken).ConfigureAwait(false);
                 _app = app;
                 var port = bound?.IPEndPoint?.Port ?? _port;
@@ -90,6 +91,31 @@ internal sealed class StreamingServer : IAsyncDisposable
         }
 
         _starting.Dispose();
+    }
+
+    private async Task ServePortForwardAsync(HttpContext http, string token)
+    {
+        if (!_runtime.TryRedeemStreamingToken(token, out var request) || request is not PortForwardRequest forward)
+        {
+            http.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+
+        if (!http.WebSockets.IsWebSocketRequest)
+        {
+            http.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await http.Response.WriteAsync("expected a WebSocket upgrade (SPDY/3.1 is not served yet)").ConfigureAwait(false);
+            return;
+        }
+
+        if (_runtime.PortForwardTarget(forward.PodSandboxId) is not { } target)
+        {
+            http.Response.StatusCode = StatusCodes.Status500InternalServerError;
+            await http.Response.WriteAsync($"sandbox {forward.PodSandboxId} is not running").ConfigureAwait(false);
+            return;
+        }
+
+        await WebSocketPortForward.ForwardAsync(http, target.Address, target.SandboxId, [.. forward.Port]).ConfigureAwait(false);
     }
 
     private async Task ServeAttachAsync(HttpContext http, string token)

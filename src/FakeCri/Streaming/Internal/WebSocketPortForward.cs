@@ -1,0 +1,157 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Net.WebSockets;
+using System.Text;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Http;
+
+namespace FakeCri.Streaming.Internal;
+
+/// <summary>
+/// Port forwarding over WebSocket: the ports come from the PortForward request; the i-th port uses channel 2i for
+/// data and 2i+1 for errors, and each channel's first frame carries the port as two little-endian bytes. Data is
+/// copied to and from a TCP connection to the pod's address, where emulated servers listen for real.
+/// </summary>
+internal static class WebSocketPortForward
+{
+    public static readonly string[] Protocols = ["v4.channel.k8s.io", "v4.base64.channel.k8s.io"];
+
+    public static async Task ForwardAsync(HttpContext http, IPAddress podAddress, string sandboxId, IReadOnlyList<int> ports)
+    {
+        var requested = http.WebSockets.WebSocketRequestedProtocols;
+        var protocol = requested.FirstOrDefault(p => Protocols.Contains(p, StringComparer.Ordinal));
+        if (requested.Count > 0 && protocol is null)
+        {
+            http.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await http.Response.WriteAsync($"use one of {string.Join(", ", Protocols)}").ConfigureAwait(false);
+            return;
+        }
+
+        using var socket = await http.WebSockets.AcceptWebSocketAsync(protocol).ConfigureAwait(false);
+        var base64 = protocol?.Contains("base64", StringComparison.Ordinal) == true;
+        var outgoing = Channel.CreateUnbounded<(byte Channel, byte[] Data)>(new UnboundedChannelOptions { SingleReader = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        var connections = new TcpClient?[ports.Count];
+        for (var i = 0; i < ports.Count; i++)
+        {
+            var port = BitConverter.GetBytes((ushort)ports[i]);
+            outgoing.Writer.TryWrite(((byte)(2 * i), port));
+            outgoing.Writer.TryWrite(((byte)((2 * i) + 1), port));
+            var client = new TcpClient(podAddress.AddressFamily);
+            try
+            {
+                await client.ConnectAsync(podAddress, ports[i], stop.Token).ConfigureAwait(false);
+                connections[i] = client;
+                _ = PumpFromPodAsync(client, (byte)(2 * i), outgoing.Writer, stop.Token);
+            }
+            catch (SocketException error)
+            {
+                client.Dispose();
+                outgoing.Writer.TryWrite(((byte)((2 * i) + 1), Encoding.UTF8.GetBytes(
+                    $"error forwarding port {ports[i]} to pod {sandboxId}, uid : failed to connect to localhost:{ports[i]} inside namespace \"{sandboxId}\", IPv4: dial tcp4 {podAddress}:{ports[i]}: connect: {error.Message.ToLowerInvariant()}")));
+            }
+        }
+
+        var sender = SendAllAsync(socket, outgoing.Reader, base64, stop.Token);
+        try
+        {
+            await ReceiveAllAsync(socket, connections, base64, stop.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            outgoing.Writer.TryComplete();
+            await stop.CancelAsync().ConfigureAwait(false);
+            await sender.ConfigureAwait(false);
+            foreach (var connection in connections)
+            {
+                connection?.Dispose();
+            }
+        }
+    }
+
+    private static async Task PumpFromPodAsync(TcpClient client, byte channel, ChannelWriter<(byte, byte[])> outgoing, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[16 * 1024];
+        try
+        {
+            var stream = client.GetStream();
+            int read;
+            while ((read = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                outgoing.TryWrite((channel, buffer[..read]));
+            }
+        }
+        catch (Exception error) when (error is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The pod side or the client went away.
+        }
+    }
+
+    private static async Task SendAllAsync(WebSocket socket, ChannelReader<(byte Channel, byte[] Data)> outgoing, bool base64, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var (channel, data) in outgoing.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (base64)
+                {
+                    await socket.SendAsync(Encoding.ASCII.GetBytes((char)('0' + channel) + Convert.ToBase64String(data)), WebSocketMessageType.Text, true, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await socket.SendAsync((byte[])[channel, .. data], WebSocketMessageType.Binary, true, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (Exception error) when (error is WebSocketException or OperationCanceledException)
+        {
+            // The client went away.
+        }
+    }
+
+    private static async Task ReceiveAllAsync(WebSocket socket, TcpClient?[] connections, bool base64, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[16 * 1024];
+        var message = new MemoryStream();
+        try
+        {
+            while (true)
+            {
+                var result = await socket.ReceiveAsync(buffer, cancellationToken).ConfigureAwait(false);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    if (socket.State == WebSocketState.CloseReceived)
+                    {
+                        await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, string.Empty, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    return;
+                }
+
+                message.Write(buffer, 0, result.Count);
+                if (!result.EndOfMessage)
+                {
+                    continue;
+                }
+
+                var bytes = message.ToArray();
+                message.SetLength(0);
+                if (base64 && bytes.Length > 0)
+                {
+                    bytes = [(byte)(bytes[0] - '0'), .. Convert.FromBase64String(Encoding.ASCII.GetString(bytes, 1, bytes.Length - 1))];
+                }
+
+                // Data channels are even; the first frame a client sends on one may repeat the port header, which
+                // kubectl's WebSocket port-forward does not, so everything after the channel byte is payload.
+                if (bytes.Length > 1 && bytes[0] % 2 == 0 && bytes[0] / 2 < connections.Length && connections[bytes[0] / 2] is { } connection)
+                {
+                    await connection.GetStream().WriteAsync(bytes.AsMemory(1), cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (Exception error) when (error is WebSocketException or IOException or OperationCanceledException)
+        {
+            // The client went away.
+        }
+    }
+}
