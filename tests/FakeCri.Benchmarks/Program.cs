@@ -2,14 +2,17 @@ using System.Diagnostics;
 using System.Reflection;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Running;
+using FakeCri.Benchmarks.Hosting;
 using FakeCri.Benchmarks.Measurements;
 
 // `scale` and `cold-start` are measurements BenchmarkDotNet does not fit (a 100,000-container fill, a child
-// process's first second); everything else goes to BenchmarkDotNet's command line (--filter, --job, ...).
+// process's first second), and `paired` runs the fake-vs-floor benchmarks interleaved (see PairedMeasurement);
+// everything else goes to BenchmarkDotNet's command line (--filter, --job, ...).
 return args switch
 {
     ["scale", .. var rest] => await ScaleMeasurement.RunAsync(rest),
     ["cold-start", .. var rest] => await ColdStartMeasurement.RunAsync(rest),
+    ["paired", .. var rest] => await PairedMeasurement.RunAsync(rest),
     _ => RunBenchmarks(args),
 };
 
@@ -23,6 +26,11 @@ static int RunBenchmarks(string[] args)
         // its numbers mean nothing. Measure with -c Release.
         Console.Error.WriteLine("FakeCri.Benchmarks: Debug build: a smoke run only, the numbers are not measurements");
         config = config.WithOptions(ConfigOptions.DisableOptimizationsValidator);
+    }
+
+    if (args.Any(a => a is "--inProcess" or "-i") && !args.Any(a => a.Equals("dry", StringComparison.OrdinalIgnoreCase)))
+    {
+        Prewarm.RunAsync(TimeSpan.FromSeconds(3)).GetAwaiter().GetResult();
     }
 
     var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config).ToList();

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using FakeCri.Benchmarks.Hosting;
 using FakeCri.Cri.V1;
+using FakeCri.Images;
+using FakeCri.Runtime.Internal;
 
 namespace FakeCri.Benchmarks.Measurements;
 
@@ -69,6 +71,8 @@ public static class ScaleMeasurement
         Console.WriteLine($"  per container (+ its sandbox share) {Kib((afterContainers - before) / (double)containers),9}");
         Console.WriteLine($"  journal at capacity (10,000 calls) {Mib(withJournal - afterContainers),10}   (bounded; not in the figures above)");
         Console.WriteLine($"  total heap                          {Mib(afterContainers),9}   process working set {Mib(Environment.WorkingSet),9}");
+        var (setup, clone) = PartsOfAContainer();
+        Console.WriteLine($"  of a container: its emulated context (files, env, users)  {Kib(setup)}; its private copy of the config {Kib(clone)}");
         Console.WriteLine();
 
         var ratios = new Dictionary<string, List<double>> { ["RunPodSandbox"] = [], ["CreateContainer"] = [], ["ContainerStatus"] = [] };
@@ -113,6 +117,33 @@ public static class ScaleMeasurement
 
         GC.KeepAlive(sandboxes);
         return 0;
+    }
+
+    /// <summary>What two parts of a stored container hold, measured alone: the context CreateContainer builds, and the config copy.</summary>
+    private static (double Setup, double Clone) PartsOfAContainer()
+    {
+        const int Count = 20_000;
+        var pod = KubeletRequests.Pod("parts");
+        var request = KubeletRequests.Container(new string('a', 64), pod, "app", image: "nginx", top: false);
+        var nginx = ImageCatalog.BuiltIn.Find(ImageReference.Parse("nginx"))!;
+        var held = new List<object>(Count);
+        var before = Heap();
+        for (var i = 0; i < Count; i++)
+        {
+            held.Add(ContainerSetup.Create(request.Config, pod, "127.88.0.2", nginx, new LinuxContainerUser(), TimeProvider.System));
+        }
+
+        var afterSetup = Heap();
+        held.Clear();
+        var cleared = Heap();
+        for (var i = 0; i < Count; i++)
+        {
+            held.Add(request.Config.Clone());
+        }
+
+        var afterClone = Heap();
+        GC.KeepAlive(held);
+        return ((afterSetup - before) / (double)Count, (afterClone - cleared) / (double)Count);
     }
 
     /// <summary>One round: <paramref name="count"/> RunPodSandbox, CreateContainer and ContainerStatus calls, timed one by one; the objects are removed after.</summary>
