@@ -203,12 +203,12 @@ internal static class ControlCommands
             }
 
             return ControlConnection.RunAsync(parse, endpoint, async (client, token) =>
-                Console.WriteLine(Format((await client.AdvanceClockAsync(new AdvanceClockRequest { By = Duration.FromTimeSpan(duration) }, cancellationToken: token)).Now)), ct);
+                Console.WriteLine(StateText.Format((await client.AdvanceClockAsync(new AdvanceClockRequest { By = Duration.FromTimeSpan(duration) }, cancellationToken: token)).Now)), ct);
         });
 
         var next = new Command("next", "Move a virtual clock to the next scheduled timer.");
         next.SetAction((parse, ct) => ControlConnection.RunAsync(parse, endpoint, async (client, token) =>
-            Console.WriteLine(Format((await client.AdvanceClockAsync(new AdvanceClockRequest { ToNextTimer = true }, cancellationToken: token)).Now)), ct));
+            Console.WriteLine(StateText.Format((await client.AdvanceClockAsync(new AdvanceClockRequest { ToNextTimer = true }, cancellationToken: token)).Now)), ct));
 
         return new Command("clock", "Show or move the fake's clock.") { endpoint, show, advance, next };
     }
@@ -271,9 +271,6 @@ internal static class ControlCommands
         return System.Enum.TryParse(text.Replace("_", string.Empty, StringComparison.Ordinal), ignoreCase: true, out code)
             && !int.TryParse(text, CultureInfo.InvariantCulture, out _);
     }
-
-    private static string Format(Timestamp timestamp) =>
-        timestamp.ToDateTimeOffset().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
 
     private static async Task<int> Usage(string message)
     {

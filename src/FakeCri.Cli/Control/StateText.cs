@@ -48,6 +48,7 @@ internal static class StateText
 
     private static string Short(string id) => id.Length > 13 ? id[..13] : id;
 
-    private static string Format(Timestamp timestamp) =>
+    /// <summary>A timestamp as FakeCri prints them everywhere: UTC, 100 ns precision.</summary>
+    public static string Format(Timestamp timestamp) =>
         timestamp.ToDateTimeOffset().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
 }

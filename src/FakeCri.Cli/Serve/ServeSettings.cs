@@ -142,17 +142,8 @@ internal sealed record ServeSettings(
             return [];
         }
 
-        var candidate = Path.GetFullPath(path);
-        if (!File.Exists(candidate) && configFile is not null && !Path.IsPathRooted(path))
-        {
-            candidate = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(configFile))!, path);
-        }
-
-        if (!File.Exists(candidate))
-        {
-            throw new SettingsException($"{ServeKeys.Behaviors}: behaviours file {path} does not exist");
-        }
-
+        var candidate = Locate(path, configFile)
+            ?? throw new SettingsException($"{ServeKeys.Behaviors}: behaviours file {path} does not exist");
         try
         {
             return FakeCri.Behaviors.ContainerBehaviorDocument.Load(candidate);

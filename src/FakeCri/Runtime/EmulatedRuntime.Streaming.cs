@@ -19,14 +19,7 @@ public sealed partial class EmulatedRuntime
     /// <summary>CRI <c>Exec</c>: checks the container is RUNNING and the stream flags make sense, then issues a URL.</summary>
     public async Task<ExecResponse> ExecAsync(ExecRequest request, CancellationToken cancellationToken = default)
     {
-        lock (_gate)
-        {
-            var container = FindContainer(request.ContainerId, "failed to find container", notFoundIsNull: false)!;
-            if (container.State != ContainerState.ContainerRunning)
-            {
-                throw CriException.Unknown($"container is in {StateName(container.State)} state");
-            }
-        }
+        RunningContainer(request.ContainerId);
 
         if (request.Tty && request.Stderr)
         {
@@ -47,14 +40,7 @@ public sealed partial class EmulatedRuntime
     /// </summary>
     public async Task<AttachResponse> AttachAsync(AttachRequest request, CancellationToken cancellationToken = default)
     {
-        lock (_gate)
-        {
-            var container = FindContainer(request.ContainerId, "failed to find container", notFoundIsNull: false)!;
-            if (container.State != ContainerState.ContainerRunning)
-            {
-                throw CriException.Unknown($"container is in {StateName(container.State)} state");
-            }
-        }
+        RunningContainer(request.ContainerId);
 
         if (!request.Stdin && !request.Stdout && !request.Stderr)
         {
@@ -114,15 +100,7 @@ public sealed partial class EmulatedRuntime
     /// </summary>
     internal async Task<int> RunExecAsync(ExecRequest request, ProcessInput stdin, ProcessOutput stdout, ProcessOutput stderr, CancellationToken cancellationToken)
     {
-        StoredContainer container;
-        lock (_gate)
-        {
-            container = FindContainer(request.ContainerId, "failed to find container", notFoundIsNull: false)!;
-            if (container.State != ContainerState.ContainerRunning)
-            {
-                throw CriException.Unknown($"container is in {StateName(container.State)} state");
-            }
-        }
+        var container = RunningContainer(request.ContainerId);
 
         var argv = request.Cmd.ToArray();
         if (argv.Length == 0 || !Programs.IsKnown(argv[0]))
@@ -145,15 +123,7 @@ public sealed partial class EmulatedRuntime
     internal (Action<string>? WriteStdin, Action? CloseStdin, Task Done) RunAttach(
         AttachRequest request, ProcessOutput stdout, ProcessOutput stderr, CancellationToken cancellationToken)
     {
-        StoredContainer container;
-        lock (_gate)
-        {
-            container = FindContainer(request.ContainerId, "failed to find container", notFoundIsNull: false)!;
-            if (container.State != ContainerState.ContainerRunning)
-            {
-                throw CriException.Unknown($"container is in {StateName(container.State)} state");
-            }
-        }
+        var container = RunningContainer(request.ContainerId);
 
         var detach = container.Attached.Attach(request.Stdout ? stdout : ProcessOutput.Null, request.Stderr ? stderr : ProcessOutput.Null);
         var done = WaitDetachedAsync();
@@ -178,6 +148,21 @@ public sealed partial class EmulatedRuntime
             {
                 detach();
             }
+        }
+    }
+
+    /// <summary>
+    /// The container a streaming call is about, which must be RUNNING: checked when the URL is issued and again when
+    /// the stream arrives, as containerd does.
+    /// </summary>
+    private StoredContainer RunningContainer(string containerId)
+    {
+        lock (_gate)
+        {
+            var container = FindContainer(containerId, "failed to find container", notFoundIsNull: false)!;
+            return container.State == ContainerState.ContainerRunning
+                ? container
+                : throw CriException.Unknown($"container is in {StateName(container.State)} state");
         }
     }
 

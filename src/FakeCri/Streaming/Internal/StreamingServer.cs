@@ -93,9 +93,33 @@ internal sealed class StreamingServer : IAsyncDisposable
         _starting.Dispose();
     }
 
-    private async Task ServePortForwardAsync(HttpContext http, string token)
+    private Task ServePortForwardAsync(HttpContext http, string token) =>
+        ServeAsync<PortForwardRequest>(http, token, async forward =>
+        {
+            if (_runtime.PortForwardTarget(forward.PodSandboxId) is not { } target)
+            {
+                http.Response.StatusCode = StatusCodes.Status500InternalServerError;
+                await http.Response.WriteAsync($"sandbox {forward.PodSandboxId} is not running").ConfigureAwait(false);
+                return;
+            }
+
+            await WebSocketPortForward.ForwardAsync(http, target.Address, target.SandboxId, [.. forward.Port]).ConfigureAwait(false);
+        });
+
+    private Task ServeAttachAsync(HttpContext http, string token) =>
+        ServeAsync<AttachRequest>(http, token, attach => WebSocketRemoteCommand.AttachAsync(http, _runtime, attach));
+
+    private Task ServeExecAsync(HttpContext http, string token) =>
+        ServeAsync<ExecRequest>(http, token, exec => WebSocketRemoteCommand.ExecAsync(http, _runtime, exec));
+
+    /// <summary>
+    /// Redeems the token (once: a used, unknown or expired token, or one issued for another kind of stream, is 404)
+    /// and hands a WebSocket upgrade to <paramref name="serve"/>.
+    /// </summary>
+    private async Task ServeAsync<TRequest>(HttpContext http, string token, Func<TRequest, Task> serve)
+        where TRequest : class
     {
-        if (!_runtime.TryRedeemStreamingToken(token, out var request) || request is not PortForwardRequest forward)
+        if (!_runtime.TryRedeemStreamingToken(token, out var request) || request is not TRequest stored)
         {
             http.Response.StatusCode = StatusCodes.Status404NotFound;
             return;
@@ -108,49 +132,6 @@ internal sealed class StreamingServer : IAsyncDisposable
             return;
         }
 
-        if (_runtime.PortForwardTarget(forward.PodSandboxId) is not { } target)
-        {
-            http.Response.StatusCode = StatusCodes.Status500InternalServerError;
-            await http.Response.WriteAsync($"sandbox {forward.PodSandboxId} is not running").ConfigureAwait(false);
-            return;
-        }
-
-        await WebSocketPortForward.ForwardAsync(http, target.Address, target.SandboxId, [.. forward.Port]).ConfigureAwait(false);
-    }
-
-    private async Task ServeAttachAsync(HttpContext http, string token)
-    {
-        if (!_runtime.TryRedeemStreamingToken(token, out var request) || request is not AttachRequest attach)
-        {
-            http.Response.StatusCode = StatusCodes.Status404NotFound;
-            return;
-        }
-
-        if (http.WebSockets.IsWebSocketRequest)
-        {
-            await WebSocketRemoteCommand.AttachAsync(http, _runtime, attach).ConfigureAwait(false);
-            return;
-        }
-
-        http.Response.StatusCode = StatusCodes.Status400BadRequest;
-        await http.Response.WriteAsync("expected a WebSocket upgrade (SPDY/3.1 is not served yet)").ConfigureAwait(false);
-    }
-
-    private async Task ServeExecAsync(HttpContext http, string token)
-    {
-        if (!_runtime.TryRedeemStreamingToken(token, out var request) || request is not ExecRequest exec)
-        {
-            http.Response.StatusCode = StatusCodes.Status404NotFound;
-            return;
-        }
-
-        if (http.WebSockets.IsWebSocketRequest)
-        {
-            await WebSocketRemoteCommand.ExecAsync(http, _runtime, exec).ConfigureAwait(false);
-            return;
-        }
-
-        http.Response.StatusCode = StatusCodes.Status400BadRequest;
-        await http.Response.WriteAsync("expected a WebSocket upgrade (SPDY/3.1 is not served yet)").ConfigureAwait(false);
+        await serve(stored).ConfigureAwait(false);
     }
 }

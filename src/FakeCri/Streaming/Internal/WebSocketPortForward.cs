@@ -18,17 +18,13 @@ internal static class WebSocketPortForward
 
     public static async Task ForwardAsync(HttpContext http, IPAddress podAddress, string sandboxId, IReadOnlyList<int> ports)
     {
-        var requested = http.WebSockets.WebSocketRequestedProtocols;
-        var protocol = requested.FirstOrDefault(p => Protocols.Contains(p, StringComparer.Ordinal));
-        if (requested.Count > 0 && protocol is null)
+        if (await ChannelFraming.AcceptAsync(http, Protocols).ConfigureAwait(false) is not var (socket, protocol))
         {
-            http.Response.StatusCode = StatusCodes.Status400BadRequest;
-            await http.Response.WriteAsync($"use one of {string.Join(", ", Protocols)}").ConfigureAwait(false);
             return;
         }
 
-        using var socket = await http.WebSockets.AcceptWebSocketAsync(protocol).ConfigureAwait(false);
-        var base64 = protocol?.Contains("base64", StringComparison.Ordinal) == true;
+        using var owned = socket;
+        var base64 = ChannelFraming.IsBase64(protocol);
         var outgoing = Channel.CreateUnbounded<(byte Channel, byte[] Data)>(new UnboundedChannelOptions { SingleReader = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
         var connections = new TcpClient?[ports.Count];
@@ -93,14 +89,7 @@ internal static class WebSocketPortForward
         {
             await foreach (var (channel, data) in outgoing.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
-                if (base64)
-                {
-                    await socket.SendAsync(Encoding.ASCII.GetBytes((char)('0' + channel) + Convert.ToBase64String(data)), WebSocketMessageType.Text, true, cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    await socket.SendAsync((byte[])[channel, .. data], WebSocketMessageType.Binary, true, cancellationToken).ConfigureAwait(false);
-                }
+                await ChannelFraming.SendAsync(socket, base64, channel, data, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (Exception error) when (error is WebSocketException or OperationCanceledException)
@@ -115,38 +104,19 @@ internal static class WebSocketPortForward
         var message = new MemoryStream();
         try
         {
-            while (true)
+            while (await ChannelFraming.ReceiveAsync(socket, base64, buffer, message, cancellationToken).ConfigureAwait(false) is { } bytes)
             {
-                var result = await socket.ReceiveAsync(buffer, cancellationToken).ConfigureAwait(false);
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    if (socket.State == WebSocketState.CloseReceived)
-                    {
-                        await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, string.Empty, cancellationToken).ConfigureAwait(false);
-                    }
-
-                    return;
-                }
-
-                message.Write(buffer, 0, result.Count);
-                if (!result.EndOfMessage)
-                {
-                    continue;
-                }
-
-                var bytes = message.ToArray();
-                message.SetLength(0);
-                if (base64 && bytes.Length > 0)
-                {
-                    bytes = [(byte)(bytes[0] - '0'), .. Convert.FromBase64String(Encoding.ASCII.GetString(bytes, 1, bytes.Length - 1))];
-                }
-
                 // Data channels are even; the first frame a client sends on one may repeat the port header, which
                 // kubectl's WebSocket port-forward does not, so everything after the channel byte is payload.
                 if (bytes.Length > 1 && bytes[0] % 2 == 0 && bytes[0] / 2 < connections.Length && connections[bytes[0] / 2] is { } connection)
                 {
                     await connection.GetStream().WriteAsync(bytes.AsMemory(1), cancellationToken).ConfigureAwait(false);
                 }
+            }
+
+            if (socket.State == WebSocketState.CloseReceived)
+            {
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, string.Empty, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (Exception error) when (error is WebSocketException or IOException or OperationCanceledException)

@@ -37,19 +37,14 @@ internal static class WebSocketRemoteCommand
 
     private static async Task AcceptAsync(HttpContext http, bool tty, Func<Session, Task> run)
     {
-        // The client's order is its preference; the first protocol it lists that we serve wins. No protocol at all
-        // is the legacy unversioned binary channel protocol.
-        var requested = http.WebSockets.WebSocketRequestedProtocols;
-        var protocol = requested.FirstOrDefault(p => Protocols.Contains(p, StringComparer.Ordinal));
-        if (requested.Count > 0 && protocol is null)
+        // The client's order is its preference; no protocol at all is the legacy unversioned binary protocol.
+        if (await ChannelFraming.AcceptAsync(http, Protocols).ConfigureAwait(false) is not var (socket, protocol))
         {
-            http.Response.StatusCode = StatusCodes.Status400BadRequest;
-            await http.Response.WriteAsync($"none of the WebSocket protocols {string.Join(", ", requested)} is supported; use one of {string.Join(", ", Protocols)}").ConfigureAwait(false);
             return;
         }
 
-        using var socket = await http.WebSockets.AcceptWebSocketAsync(protocol).ConfigureAwait(false);
-        await run(new Session(socket, protocol ?? string.Empty, tty)).ConfigureAwait(false);
+        using var owned = socket;
+        await run(new Session(socket, protocol, tty)).ConfigureAwait(false);
     }
 
     private sealed class Session
@@ -64,7 +59,7 @@ internal static class WebSocketRemoteCommand
         public Session(WebSocket socket, string protocol, bool tty)
         {
             _socket = socket;
-            _base64 = protocol.Contains("base64", StringComparison.Ordinal);
+            _base64 = ChannelFraming.IsBase64(protocol);
             _versioned = protocol.StartsWith("v4.", StringComparison.Ordinal) || protocol.StartsWith("v5.", StringComparison.Ordinal);
             _closeSignal = protocol.StartsWith("v5.", StringComparison.Ordinal);
             _tty = tty;
@@ -193,15 +188,7 @@ internal static class WebSocketRemoteCommand
             {
                 await foreach (var (channel, data) in _outgoing.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    if (_base64)
-                    {
-                        var text = (char)('0' + channel) + Convert.ToBase64String(data);
-                        await _socket.SendAsync(Encoding.ASCII.GetBytes(text), WebSocketMessageType.Text, true, cancellationToken).ConfigureAwait(false);
-                    }
-                    else
-                    {
-                        await _socket.SendAsync((byte[])[channel, .. data], WebSocketMessageType.Binary, true, cancellationToken).ConfigureAwait(false);
-                    }
+                    await ChannelFraming.SendAsync(_socket, _base64, channel, data, cancellationToken).ConfigureAwait(false);
                 }
             }
             catch (Exception error) when (error is WebSocketException or OperationCanceledException)
@@ -218,23 +205,9 @@ internal static class WebSocketRemoteCommand
             {
                 while (!cancellationToken.IsCancellationRequested)
                 {
-                    var result = await _socket.ReceiveAsync(buffer, cancellationToken).ConfigureAwait(false);
-                    if (result.MessageType == WebSocketMessageType.Close)
+                    if (await ChannelFraming.ReceiveAsync(_socket, _base64, buffer, message, cancellationToken).ConfigureAwait(false) is not { } bytes)
                     {
                         break;
-                    }
-
-                    message.Write(buffer, 0, result.Count);
-                    if (!result.EndOfMessage)
-                    {
-                        continue;
-                    }
-
-                    var bytes = message.ToArray();
-                    message.SetLength(0);
-                    if (_base64 && bytes.Length > 0)
-                    {
-                        bytes = [(byte)(bytes[0] - '0'), .. Convert.FromBase64String(Encoding.ASCII.GetString(bytes, 1, bytes.Length - 1))];
                     }
 
                     if (bytes.Length == 0)
