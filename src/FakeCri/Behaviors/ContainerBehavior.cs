@@ -37,6 +37,12 @@ public sealed record ContainerBehavior
     /// <summary>Canned answers to ExecSync commands (matched on the whole command line).</summary>
     public IReadOnlyList<ExecAnswer> Exec { get; init; } = [];
 
+    /// <summary>
+    /// HTTP servers the container runs while it runs, on the pod IP (and mapped host ports) when pod networking is on:
+    /// what a kubelet's httpGet probe or a port-forward reaches.
+    /// </summary>
+    public IReadOnlyList<HttpEndpoint> Http { get; init; } = [];
+
     /// <summary>Applies to every container.</summary>
     public static ContainerBehavior ForAll() => new();
 
@@ -81,10 +87,18 @@ public sealed record ContainerBehavior
         this with { Exec = [.. Exec, new ExecAnswer(command, stdout, stderr, exitCode)] };
 
     /// <summary>
+    /// Serves HTTP on <paramref name="port"/> while running: every request gets <paramref name="status"/> and
+    /// <paramref name="body"/>.
+    /// </summary>
+    public ContainerBehavior ServesHttp(int port, string body = "ok\n", int status = 200) =>
+        this with { Http = [.. Http, new HttpEndpoint(port, body, status)] };
+
+    /// <summary>
     /// The behaviour a container's and its sandbox's annotations declare (container annotations win), on top of
     /// <paramref name="baseline"/>: <c>fakecri.io/exit-after</c> (<c>5s</c>, <c>2m</c>, <c>250ms</c>),
     /// <c>fakecri.io/exit-code</c>, <c>fakecri.io/oom-killed</c>, <c>fakecri.io/fail-to-start</c> (message),
-    /// <c>fakecri.io/ignore-sigterm</c>, <c>fakecri.io/log-every</c> with <c>fakecri.io/log-line</c>.
+    /// <c>fakecri.io/ignore-sigterm</c>, <c>fakecri.io/log-every</c> with <c>fakecri.io/log-line</c>,
+    /// <c>fakecri.io/http-port</c> (answers <c>ok</c> with 200 on that port).
     /// </summary>
     public static ContainerBehavior? FromAnnotations(
         ContainerBehavior? baseline, IReadOnlyDictionary<string, string> sandbox, IReadOnlyDictionary<string, string> container)
@@ -121,6 +135,11 @@ public sealed record ContainerBehavior
         if (Get("log-every") is { } every && TryParseDuration(every, out var interval) && interval > TimeSpan.Zero && Get("log-line") is { } line)
         {
             behavior = (behavior ?? new ContainerBehavior()).LogsEvery(interval, line);
+        }
+
+        if (Get("http-port") is { } httpPort && int.TryParse(httpPort, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is > 0 and < 65536)
+        {
+            behavior = (behavior ?? new ContainerBehavior()).ServesHttp(port);
         }
 
         return behavior;
@@ -164,6 +183,9 @@ public sealed record BehaviorMatch
 
 /// <summary>A log line a behaviour writes every <paramref name="Every"/>.</summary>
 public sealed record ScheduledLogLine(TimeSpan Every, string Line, bool Stderr);
+
+/// <summary>An HTTP server a behaviour runs: every request to <paramref name="Port"/> gets this status and body.</summary>
+public sealed record HttpEndpoint(int Port, string Body, int Status);
 
 /// <summary>A canned ExecSync answer.</summary>
 public sealed record ExecAnswer(IReadOnlyList<string> Command, string Stdout, string Stderr, int ExitCode);

@@ -99,6 +99,8 @@ public static class ContainerBehaviorDocument
 
         public List<ExecEntry> Exec { get; set; } = [];
 
+        public List<HttpEntry> Http { get; set; } = [];
+
         public ContainerBehavior ToBehavior(int index)
         {
             var exitAfter = Duration(ExitAfter, "exitAfter", index);
@@ -128,8 +130,20 @@ public static class ContainerBehaviorDocument
                         _ => throw new FormatException($"behaviors[{index}].logs[{i}].stream must be stdout or stderr"),
                     })).ToArray(),
                 Exec = Exec.Select(e => new ExecAnswer(e.Command, e.Stdout, e.Stderr, e.ExitCode)).ToArray(),
+                Http = Http.Select((h, i) => h.Port is > 0 and < 65536
+                    ? new HttpEndpoint(h.Port, h.Body, h.Status is >= 100 and < 600 ? h.Status : throw new FormatException($"behaviors[{index}].http[{i}].status: {h.Status} is not an HTTP status (100-599)"))
+                    : throw new FormatException($"behaviors[{index}].http[{i}].port: {h.Port} is not a TCP port (1-65535)")).ToArray(),
             };
         }
+    }
+
+    internal sealed class HttpEntry
+    {
+        public int Port { get; set; }
+
+        public string Body { get; set; } = "ok\n";
+
+        public int Status { get; set; } = 200;
     }
 
     internal sealed class MatchEntry

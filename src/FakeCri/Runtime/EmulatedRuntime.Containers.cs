@@ -429,9 +429,22 @@ public sealed partial class EmulatedRuntime
             _ = WriteScheduledLogAsync(line, streams, container.Running.Token);
         }
 
-        var code = container.Behavior?.ExitAfter is { } after
-            ? await RunDeclaredAsync(container, process, after).ConfigureAwait(false)
-            : await Programs.RunAsync(process, container.Context, streams, container.CommandLine, topLevel: true).ConfigureAwait(false);
+        // Declared HTTP servers listen exactly while the process runs; a kill closes them synchronously.
+        var serving = container.Context.Network is { } network
+            ? (container.Behavior?.Http ?? []).Select(h => network.ServeHttp(h.Port, "fakecri", _ => (h.Status, h.Body), process.Killed)).ToList()
+            : [];
+        int code;
+        try
+        {
+            code = container.Behavior?.ExitAfter is { } after
+                ? await RunDeclaredAsync(container, process, after).ConfigureAwait(false)
+                : await Programs.RunAsync(process, container.Context, streams, container.CommandLine, topLevel: true).ConfigureAwait(false);
+        }
+        finally
+        {
+            serving.ForEach(server => server.Dispose());
+        }
+
         await container.Running.CancelAsync().ConfigureAwait(false);
         container.Context.Processes.Exit(process, code);
         lock (_gate)

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
+using FakeCri.Behaviors;
 using FakeCri.Cri.V1;
 using FakeCri.Runtime;
+using FakeCri.Tests.Infrastructure;
 
 namespace FakeCri.Tests.Networking;
 
@@ -71,6 +73,45 @@ public sealed class PodNetworkTests
         using var http = new HttpClient();
 
         await Assert.ThrowsAsync<HttpRequestException>(() => http.GetAsync($"http://{cri.Runtime.GetSandbox(pod)!.Ip}/", Cancel));
+    }
+
+    [Fact]
+    public async Task DeclaredHttp_HostNetworkPod_ListensOn127001WhileRunning()
+    {
+        var port = FreePort();
+        await using var cri = await FakeCriServer.StartInProcessAsync(
+            FakeCriOptions.Default.WithBehavior(ContainerBehavior.ForContainer("probe").ServesHttp(port, "ready\n")) with { PodNetwork = true, PodCidr = "127.90.10.0/24" },
+            Cancel);
+        await cri.PullAsync("busybox", Cancel);
+        var pod = await cri.RunPodAsync(Kubelet.PodConfig("host").HostNetwork(), Cancel);
+        var id = await cri.CreateAsync(pod, Kubelet.PodConfig("host").HostNetwork(), Kubelet.ContainerConfig("probe"), Cancel);
+        using var http = new HttpClient();
+        await Assert.ThrowsAsync<HttpRequestException>(() => http.GetAsync($"http://127.0.0.1:{port}/", Cancel));   // created, not started
+
+        await cri.RuntimeClient.StartContainerAsync(new StartContainerRequest { ContainerId = id }, cancellationToken: Cancel);
+        var answer = await http.GetAsync($"http://127.0.0.1:{port}/healthz", Cancel);
+        await cri.RuntimeClient.StopContainerAsync(new StopContainerRequest { ContainerId = id, Timeout = 0 }, cancellationToken: Cancel);
+
+        Assert.Equal(string.Empty, cri.Runtime.GetSandbox(pod)!.Ip);
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.Equal("ready\n", await answer.Content.ReadAsStringAsync(Cancel));
+        await Assert.ThrowsAsync<HttpRequestException>(() => http.GetAsync($"http://127.0.0.1:{port}/", Cancel));
+    }
+
+    [Fact]
+    public async Task DeclaredHttp_AnnotationOnPod_PodIpPortAnswersOk()
+    {
+        await using var cri = await FakeCriServer.StartInProcessAsync(FakeCriOptions.Default with { PodNetwork = true, PodCidr = "127.90.11.0/24" }, Cancel);
+        var seed = SandboxSeed.For("api");
+        seed.Config.Annotations["fakecri.io/http-port"] = "8080";
+        var pod = cri.Runtime.SeedSandbox(seed);
+        cri.Runtime.SeedContainer(ContainerSeed.For(pod, "app"));
+        using var http = new HttpClient();
+
+        var answer = await http.GetAsync($"http://{cri.Runtime.GetSandbox(pod)!.Ip}:8080/readyz", Cancel);
+
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.Equal("ok\n", await answer.Content.ReadAsStringAsync(Cancel));
     }
 
     private static int FreePort()

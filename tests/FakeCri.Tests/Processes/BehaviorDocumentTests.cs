@@ -25,6 +25,10 @@ public sealed class BehaviorDocumentTests
               - command: [cat, /ready]
                 stdout: "ok\n"
                 exitCode: 0
+            http:
+              - port: 8080
+                body: healthy
+                status: 503
           - match: { name: hog }
             oomKilled: true
           - failToStart: exec format error
@@ -45,6 +49,7 @@ public sealed class BehaviorDocumentTests
         var exec = Assert.Single(first.Exec);
         Assert.Equal(["cat", "/ready"], exec.Command);
         Assert.Equal(("ok\n", 0), (exec.Stdout, exec.ExitCode));
+        Assert.Equal(new HttpEndpoint(8080, "healthy", 503), Assert.Single(first.Http));
         Assert.Equal((true, TimeSpan.Zero), (behaviors[1].OomKilled, behaviors[1].ExitAfter));
         Assert.Equal("exec format error", behaviors[2].FailToStart);
         Assert.Null(behaviors[2].Match.Image);
@@ -55,6 +60,7 @@ public sealed class BehaviorDocumentTests
     [InlineData("apiVersion: fakecri.io/v1alpha1\nkind: ContainerBehaviors\nbehaviors:\n  - exitAftr: 5s\n", "line 4")]
     [InlineData("apiVersion: fakecri.io/v1alpha1\nkind: ContainerBehaviors\nbehaviors:\n  - exitAfter: soon\n", "behaviors[0].exitAfter: \"soon\" is not a duration")]
     [InlineData("apiVersion: fakecri.io/v1alpha1\nkind: ContainerBehaviors\nbehaviors:\n  - logs: [{ every: 1s, line: x, stream: tty }]\n", "stream must be stdout or stderr")]
+    [InlineData("apiVersion: fakecri.io/v1alpha1\nkind: ContainerBehaviors\nbehaviors:\n  - http: [{ port: 70000 }]\n", "behaviors[0].http[0].port: 70000 is not a TCP port")]
     [InlineData("", "empty")]
     public void Parse_Mistake_FormatExceptionNamingIt(string yaml, string message)
     {

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using FakeCri.Cri.V1;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Logging;
 
 namespace FakeCri.Networking.Internal;
@@ -30,11 +31,11 @@ internal sealed class PodPorts
     }
 
     /// <summary>
-    /// Serves <paramref name="page"/> over HTTP/1.1 on <paramref name="port"/> (and its host ports) until
-    /// <paramref name="stop"/> is cancelled or the result is disposed. A port that cannot be bound is logged and
-    /// skipped: the container keeps running.
+    /// Serves HTTP/1.1 on <paramref name="port"/> (and its host ports) until <paramref name="stop"/> is cancelled or
+    /// the result is disposed, answering each request with what <paramref name="respond"/> gives for its path. A port
+    /// that cannot be bound is logged and skipped: the container keeps running.
     /// </summary>
-    public IDisposable ServeHttp(int port, string serverHeader, string page, CancellationToken stop)
+    public IDisposable ServeHttp(int port, string serverHeader, Func<string, (int Status, string Body)> respond, CancellationToken stop)
     {
         var endpoints = new List<IPEndPoint> { new(_address, port) };
         endpoints.AddRange(_mappings
@@ -49,7 +50,7 @@ internal sealed class PodPorts
             {
                 listener.Start();
                 listeners.Add(listener);
-                _ = AcceptAllAsync(listener, serverHeader, page);
+                _ = AcceptAllAsync(listener, serverHeader, respond);
             }
             catch (SocketException error)
             {
@@ -63,14 +64,14 @@ internal sealed class PodPorts
         return closing;
     }
 
-    private static async Task AcceptAllAsync(TcpListener listener, string serverHeader, string page)
+    private static async Task AcceptAllAsync(TcpListener listener, string serverHeader, Func<string, (int Status, string Body)> respond)
     {
         try
         {
             while (true)
             {
                 var client = await listener.AcceptTcpClientAsync().ConfigureAwait(false);
-                _ = AnswerAsync(client, serverHeader, page);
+                _ = AnswerAsync(client, serverHeader, respond);
             }
         }
         catch (Exception error) when (error is SocketException or ObjectDisposedException or InvalidOperationException)
@@ -79,7 +80,7 @@ internal sealed class PodPorts
         }
     }
 
-    private static async Task AnswerAsync(TcpClient client, string serverHeader, string page)
+    private static async Task AnswerAsync(TcpClient client, string serverHeader, Func<string, (int Status, string Body)> respond)
     {
         using (client)
         {
@@ -101,9 +102,9 @@ internal sealed class PodPorts
 
                 var line = request.ToString()[..request.ToString().IndexOf("\r\n", StringComparison.Ordinal)].Split(' ');
                 var path = line.Length > 1 ? line[1] : "/";
-                var found = path is "/" or "/index.html";
-                var body = Encoding.UTF8.GetBytes(found ? page : "<html><body><h1>404 Not Found</h1></body></html>\n");
-                var head = $"HTTP/1.1 {(found ? "200 OK" : "404 Not Found")}\r\nServer: {serverHeader}\r\nContent-Type: text/html\r\n"
+                var (status, text) = respond(path);
+                var body = Encoding.UTF8.GetBytes(text);
+                var head = $"HTTP/1.1 {status} {ReasonPhrases.GetReasonPhrase(status)}\r\nServer: {serverHeader}\r\nContent-Type: text/html\r\n"
                     + $"Content-Length: {body.Length}\r\nConnection: close\r\n\r\n";
                 await stream.WriteAsync(Encoding.ASCII.GetBytes(head)).ConfigureAwait(false);
                 if (line[0] != "HEAD")

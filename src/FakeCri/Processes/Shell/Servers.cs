@@ -35,11 +35,14 @@ internal static class Servers
         // The server listens for real while it runs (pod networking on): nginx and httpd serve their default pages.
         // SIGKILL closes the sockets synchronously (through process.Killed), before the kill is reported.
         using var listening = container.Network is { } network && (isHttpd || name is "nginx" or "docker-entrypoint.sh")
-            ? network.ServeHttp(80, isHttpd ? "Apache/2.4 (Unix)" : "nginx", isHttpd ? DefaultPages.Httpd : DefaultPages.Nginx, process.Killed)
+            ? network.ServeHttp(80, isHttpd ? "Apache/2.4 (Unix)" : "nginx", path => DefaultPage(path, isHttpd ? DefaultPages.Httpd : DefaultPages.Nginx), process.Killed)
             : null;
         await Applets.WaitAsync(process, container, null, signal => Applets.IsStopSignal(signal) || (isHttpd && signal == Signals.WindowChange))
             .ConfigureAwait(false);
 
         return 0;
     }
+
+    private static (int Status, string Body) DefaultPage(string path, string page) =>
+        path is "/" or "/index.html" ? (200, page) : (404, "<html><body><h1>404 Not Found</h1></body></html>\n");
 }

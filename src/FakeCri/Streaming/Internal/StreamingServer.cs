@@ -15,7 +15,7 @@ namespace FakeCri.Streaming.Internal;
 /// <summary>
 /// The runtime's streaming server, as containerd embeds one: plain HTTP on loopback (ephemeral port by default),
 /// started on the first Exec/Attach/PortForward so fakes that never stream open no port. Serves
-/// <c>/exec/{token}</c> (and later attach and portforward) for GET and POST; an unknown, used or expired token is 404.
+/// <c>/exec/{token}</c>, <c>/attach/{token}</c> and <c>/portforward/{token}</c> for GET and POST, over WebSocket or SPDY/3.1; an unknown, used or expired token is 404.
 /// </summary>
 internal sealed class StreamingServer : IAsyncDisposable
 {
@@ -103,18 +103,24 @@ internal sealed class StreamingServer : IAsyncDisposable
                 return;
             }
 
-            await WebSocketPortForward.ForwardAsync(http, target.Address, target.SandboxId, [.. forward.Port]).ConfigureAwait(false);
+            await (http.WebSockets.IsWebSocketRequest
+                ? WebSocketPortForward.ForwardAsync(http, target.Address, target.SandboxId, [.. forward.Port])
+                : SpdyPortForward.ForwardAsync(http, target.Address, target.SandboxId)).ConfigureAwait(false);
         });
 
     private Task ServeAttachAsync(HttpContext http, string token) =>
-        ServeAsync<AttachRequest>(http, token, attach => WebSocketRemoteCommand.AttachAsync(http, _runtime, attach));
+        ServeAsync<AttachRequest>(http, token, attach => http.WebSockets.IsWebSocketRequest
+            ? WebSocketRemoteCommand.AttachAsync(http, _runtime, attach)
+            : SpdyRemoteCommand.AttachAsync(http, _runtime, attach));
 
     private Task ServeExecAsync(HttpContext http, string token) =>
-        ServeAsync<ExecRequest>(http, token, exec => WebSocketRemoteCommand.ExecAsync(http, _runtime, exec));
+        ServeAsync<ExecRequest>(http, token, exec => http.WebSockets.IsWebSocketRequest
+            ? WebSocketRemoteCommand.ExecAsync(http, _runtime, exec)
+            : SpdyRemoteCommand.ExecAsync(http, _runtime, exec));
 
     /// <summary>
     /// Redeems the token (once: a used, unknown or expired token, or one issued for another kind of stream, is 404)
-    /// and hands a WebSocket upgrade to <paramref name="serve"/>.
+    /// and hands the request to <paramref name="serve"/>, which speaks WebSocket or SPDY/3.1 as the client asked.
     /// </summary>
     private async Task ServeAsync<TRequest>(HttpContext http, string token, Func<TRequest, Task> serve)
         where TRequest : class
@@ -122,13 +128,6 @@ internal sealed class StreamingServer : IAsyncDisposable
         if (!_runtime.TryRedeemStreamingToken(token, out var request) || request is not TRequest stored)
         {
             http.Response.StatusCode = StatusCodes.Status404NotFound;
-            return;
-        }
-
-        if (!http.WebSockets.IsWebSocketRequest)
-        {
-            http.Response.StatusCode = StatusCodes.Status400BadRequest;
-            await http.Response.WriteAsync("expected a WebSocket upgrade (SPDY/3.1 is not served yet)").ConfigureAwait(false);
             return;
         }
 

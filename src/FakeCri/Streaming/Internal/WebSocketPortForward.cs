@@ -33,18 +33,15 @@ internal static class WebSocketPortForward
             var port = BitConverter.GetBytes((ushort)ports[i]);
             outgoing.Writer.TryWrite(((byte)(2 * i), port));
             outgoing.Writer.TryWrite(((byte)((2 * i) + 1), port));
-            var client = new TcpClient(podAddress.AddressFamily);
-            try
+            var (client, error) = await PodPortDialer.ConnectAsync(podAddress, sandboxId, ports[i], stop.Token).ConfigureAwait(false);
+            if (client is not null)
             {
-                await client.ConnectAsync(podAddress, ports[i], stop.Token).ConfigureAwait(false);
                 connections[i] = client;
                 _ = PumpFromPodAsync(client, (byte)(2 * i), outgoing.Writer, stop.Token);
             }
-            catch (SocketException error)
+            else
             {
-                client.Dispose();
-                outgoing.Writer.TryWrite(((byte)((2 * i) + 1), Encoding.UTF8.GetBytes(
-                    $"error forwarding port {ports[i]} to pod {sandboxId}, uid : failed to connect to localhost:{ports[i]} inside namespace \"{sandboxId}\", IPv4: dial tcp4 {podAddress}:{ports[i]}: connect: {error.Message.ToLowerInvariant()}")));
+                outgoing.Writer.TryWrite(((byte)((2 * i) + 1), Encoding.UTF8.GetBytes(error!)));
             }
         }
 

@@ -1,8 +1,6 @@
 using System.Net.WebSockets;
-using System.Text;
 using System.Threading.Channels;
 using FakeCri.Cri.V1;
-using FakeCri.Processes;
 using FakeCri.Runtime;
 using Microsoft.AspNetCore.Http;
 
@@ -50,8 +48,8 @@ internal static class WebSocketRemoteCommand
     private sealed class Session
     {
         private readonly WebSocket _socket;
+        private readonly string _protocol;
         private readonly bool _base64;
-        private readonly bool _versioned;
         private readonly bool _closeSignal;
         private readonly bool _tty;
         private readonly Channel<(byte Channel, byte[] Data)> _outgoing = Channel.CreateUnbounded<(byte, byte[])>(new UnboundedChannelOptions { SingleReader = true });
@@ -59,90 +57,35 @@ internal static class WebSocketRemoteCommand
         public Session(WebSocket socket, string protocol, bool tty)
         {
             _socket = socket;
+            _protocol = protocol;
             _base64 = ChannelFraming.IsBase64(protocol);
-            _versioned = protocol.StartsWith("v4.", StringComparison.Ordinal) || protocol.StartsWith("v5.", StringComparison.Ordinal);
             _closeSignal = protocol.StartsWith("v5.", StringComparison.Ordinal);
             _tty = tty;
         }
 
-        public async Task RunExecAsync(EmulatedRuntime runtime, ExecRequest request, CancellationToken aborted)
+        public Task RunExecAsync(EmulatedRuntime runtime, ExecRequest request, CancellationToken aborted) =>
+            RunAsync(request.Stdout, request.Stderr, aborted, (command, receive, token) => command.ExecAsync(runtime, request, receive, token));
+
+        public Task RunAttachAsync(EmulatedRuntime runtime, AttachRequest request, CancellationToken aborted) =>
+            RunAsync(request.Stdout, request.Stderr, aborted, (command, receive, token) => command.AttachAsync(runtime, request, receive, token));
+
+        private async Task RunAsync(
+            bool stdout,
+            bool stderr,
+            CancellationToken aborted,
+            Func<RemoteCommand, RemoteCommand.StdinReceiver, CancellationToken, Task<(RemoteCommandStatus, Task)>> run)
         {
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(aborted);
             var sender = SendAllAsync(stop.Token);
 
             // Readiness: an empty frame on the lowest channel the client reads.
-            Send(request.Stdout ? Stdout : request.Stderr ? Stderr : Error, []);
+            Send(stdout ? Stdout : stderr ? Stderr : Error, []);
 
-            var stdin = request.Stdin ? new PipeInput() : null;
-            var receiver = ReceiveAllAsync(stdin is null ? null : stdin.Write, () => stdin?.Close(), stop.Token);
-            string? status;
-            try
+            var command = new RemoteCommand(_tty, data => Send(Stdout, data), data => Send(Stderr, data));
+            var (status, receiver) = await run(command, (stdin, closed) => ReceiveAllAsync(stdin, closed, stop.Token), aborted).ConfigureAwait(false);
+            if (status.Encode(json: _protocol.StartsWith("v4.", StringComparison.Ordinal) || _closeSignal) is { } payload)
             {
-                var code = await runtime.RunExecAsync(
-                    request,
-                    (ProcessInput?)stdin ?? ProcessInput.Empty,
-                    request.Stdout ? new ChannelOutput(this, Stdout) : ProcessOutput.Null,
-                    request.Stderr ? new ChannelOutput(this, Stderr) : ProcessOutput.Null,
-                    stop.Token).ConfigureAwait(false);
-                status = code == 0
-                    ? (_versioned ? RemoteCommandStatus.Success() : null)
-                    : (_versioned ? RemoteCommandStatus.NonZeroExit(request.Cmd, code) : $"command terminated with non-zero exit code: error executing command [{string.Join(' ', request.Cmd)}], exit code {code}");
-            }
-            catch (CriException error)
-            {
-                status = _versioned ? RemoteCommandStatus.InternalError("error executing command in container", error.Message) : error.Message;
-            }
-
-            await FinishAsync(status, sender, receiver, stop, aborted).ConfigureAwait(false);
-        }
-
-        public async Task RunAttachAsync(EmulatedRuntime runtime, AttachRequest request, CancellationToken aborted)
-        {
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-            var sender = SendAllAsync(stop.Token);
-            Send(request.Stdout ? Stdout : request.Stderr ? Stderr : Error, []);
-            string? status = _versioned ? RemoteCommandStatus.Success() : null;
-            var receiver = Task.CompletedTask;
-
-            // Ends this client's session only; the sender keeps going to deliver the final status.
-            using var detach = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-            try
-            {
-                var (write, close, done) = runtime.RunAttach(request, new ChannelOutput(this, Stdout), new ChannelOutput(this, Stderr), detach.Token);
-
-                // The client's stdin EOF either closes the container's stdin (stdin_once) or just ends this session.
-                receiver = ReceiveAllAsync(write, () =>
-                {
-                    if (close is not null)
-                    {
-                        close();
-                        return;
-                    }
-
-                    try
-                    {
-                        detach.Cancel();
-                    }
-                    catch (ObjectDisposedException)
-                    {
-                        // The session is over already.
-                    }
-                }, stop.Token);
-                await done.ConfigureAwait(false);
-            }
-            catch (CriException error)
-            {
-                status = _versioned ? RemoteCommandStatus.InternalError("error attaching to container", error.Message) : error.Message;
-            }
-
-            await FinishAsync(status, sender, receiver, stop, aborted).ConfigureAwait(false);
-        }
-
-        private async Task FinishAsync(string? status, Task sender, Task receiver, CancellationTokenSource stop, CancellationToken aborted)
-        {
-            if (status is not null)
-            {
-                Send(Error, Encoding.UTF8.GetBytes(status));
+                Send(Error, payload);
             }
 
             _outgoing.Writer.TryComplete();
@@ -174,13 +117,7 @@ internal static class WebSocketRemoteCommand
             await stop.CancelAsync().ConfigureAwait(false);
         }
 
-        public void Send(byte channel, byte[] data) => _outgoing.Writer.TryWrite((channel, data));
-
-        public void SendText(byte channel, string text)
-        {
-            // A terminal's output processing turns each newline into CR LF.
-            Send(channel, Encoding.UTF8.GetBytes(_tty ? text.Replace("\n", "\r\n", StringComparison.Ordinal) : text));
-        }
+        private void Send(byte channel, byte[] data) => _outgoing.Writer.TryWrite((channel, data));
 
         private async Task SendAllAsync(CancellationToken cancellationToken)
         {
@@ -197,7 +134,7 @@ internal static class WebSocketRemoteCommand
             }
         }
 
-        private async Task ReceiveAllAsync(Action<string>? stdin, Action closeStdin, CancellationToken cancellationToken)
+        private async Task ReceiveAllAsync(Action<byte[]>? stdin, Action closeStdin, CancellationToken cancellationToken)
         {
             var buffer = new byte[16 * 1024];
             var message = new MemoryStream();
@@ -218,15 +155,7 @@ internal static class WebSocketRemoteCommand
                     switch (bytes[0])
                     {
                         case Stdin when stdin is not null:
-                            var text = Encoding.UTF8.GetString(bytes, 1, bytes.Length - 1);
-                            if (_tty)
-                            {
-                                // The terminal echoes what is typed and hands Enter (CR) to the program as a newline.
-                                text = text.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n');
-                                SendText(Stdout, text);
-                            }
-
-                            stdin(text);
+                            stdin(bytes[1..]);
                             break;
                         case Close when _closeSignal && bytes.Length > 1 && bytes[1] == Stdin:
                             closeStdin();
@@ -246,19 +175,5 @@ internal static class WebSocketRemoteCommand
                 closeStdin();
             }
         }
-    }
-
-    private sealed class ChannelOutput : ProcessOutput
-    {
-        private readonly Session _session;
-        private readonly byte _channel;
-
-        public ChannelOutput(Session session, byte channel)
-        {
-            _session = session;
-            _channel = channel;
-        }
-
-        public override void Write(string text) => _session.SendText(_channel, text);
     }
 }
