@@ -2,6 +2,7 @@ using System.Text.Json;
 using FakeCri.Cri.V1;
 using FakeCri.Runtime;
 using FakeCri.Tests.Streaming.Spdy;
+using static FakeCri.Tests.Streaming.StreamingPods;
 
 namespace FakeCri.Tests.Streaming;
 
@@ -104,11 +105,7 @@ public sealed class SpdyPeerInteropTests
     {
         SpdyPeer.RequireBuilt();
         await using var cri = await FakeCriServer.StartInProcessAsync(cancellationToken: Cancel);
-        var pod = cri.Runtime.SeedSandbox(SandboxSeed.For("p"));
-        var seed = ContainerSeed.For(pod, "shell", "busybox", 0, "/bin/sh");
-        seed.Config.Stdin = true;
-        seed.Config.StdinOnce = true;
-        var id = cri.Runtime.SeedContainer(seed);
+        var id = ShellWithStdinOnce(cri);
         var url = (await cri.RuntimeClient.AttachAsync(new AttachRequest { ContainerId = id, Stdin = true, Stdout = true }, cancellationToken: Cancel)).Url;
 
         var report = await SpdyPeer.RunAsync(["attach", "--url", url, "--stdin", "echo -n hello\n", "--stdout"], Cancel);
@@ -123,10 +120,7 @@ public sealed class SpdyPeerInteropTests
     {
         SpdyPeer.RequireBuilt();
         await using var cri = await FakeCriServer.StartInProcessAsync(FakeCriOptions.Default with { PodNetwork = true, PodCidr = "127.90.8.0/24" }, Cancel);
-        var pod = cri.Runtime.SeedSandbox(SandboxSeed.For("web"));
-        var nginx = ContainerSeed.For(pod, "nginx", "nginx");
-        nginx.Config.Command.Clear();
-        cri.Runtime.SeedContainer(nginx);
+        var pod = NginxPod(cri);
         var url = (await cri.RuntimeClient.PortForwardAsync(new PortForwardRequest { PodSandboxId = pod }, cancellationToken: Cancel)).Url;
 
         var report = await SpdyPeer.RunAsync(["portforward", "--url", url, "--port", "80", "--send", @"GET / HTTP/1.1\r\nHost: web\r\nConnection: close\r\n\r\n"], Cancel);
@@ -154,10 +148,4 @@ public sealed class SpdyPeerInteropTests
         using var status = JsonDocument.Parse(report.GetProperty("error").GetString()!);
         return status.RootElement.Clone();
     }
-
-    private static string RunningContainer(FakeCriServer cri) =>
-        cri.Runtime.SeedContainer(ContainerSeed.For(cri.Runtime.SeedSandbox(SandboxSeed.For("p")), "app"));
-
-    private static async Task<string> ExecUrlAsync(FakeCriServer cri, ExecRequest request) =>
-        (await cri.RuntimeClient.ExecAsync(request, cancellationToken: Cancel)).Url;
 }

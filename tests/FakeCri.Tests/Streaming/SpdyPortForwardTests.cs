@@ -3,6 +3,7 @@ using FakeCri.Cri.V1;
 using FakeCri.Runtime;
 using FakeCri.Streaming.Internal.Spdy;
 using FakeCri.Tests.Streaming.Spdy;
+using static FakeCri.Tests.Streaming.StreamingPods;
 
 namespace FakeCri.Tests.Streaming;
 
@@ -85,14 +86,6 @@ public sealed class SpdyPortForwardTests
         Assert.Equal(SpdyRstStatus.Cancel, stream.ResetStatus);
     }
 
-    private static string NginxPod(FakeCriServer cri)
-    {
-        var pod = cri.Runtime.SeedSandbox(SandboxSeed.For("web"));
-        var nginx = ContainerSeed.For(pod, "nginx", "nginx");
-        nginx.Config.Command.Clear();
-        cri.Runtime.SeedContainer(nginx);
-        return pod;
-    }
 
     private static async Task<(SpdyTestClient.ClientStream Error, SpdyTestClient.ClientStream Data)> OpenPairAsync(SpdyTestClient client, int port, int requestId)
     {

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text.Json;
 using FakeCri.Cri.V1;
-using FakeCri.Runtime;
 using FakeCri.Streaming.Internal.Spdy;
 using FakeCri.Tests.Streaming.Spdy;
+using static FakeCri.Tests.Streaming.StreamingPods;
 
 namespace FakeCri.Tests.Streaming;
 
@@ -229,11 +229,7 @@ public sealed class SpdyRemoteCommandTests
     public async Task Attach_ShellWithStdinOnce_RunsEchoAndEndsWhenStdinCloses()
     {
         await using var cri = await FakeCriServer.StartInProcessAsync(cancellationToken: Cancel);
-        var pod = cri.Runtime.SeedSandbox(SandboxSeed.For("p"));
-        var seed = ContainerSeed.For(pod, "shell", "busybox", 0, "/bin/sh");
-        seed.Config.Stdin = true;
-        seed.Config.StdinOnce = true;
-        var id = cri.Runtime.SeedContainer(seed);
+        var id = ShellWithStdinOnce(cri);
         var url = (await cri.RuntimeClient.AttachAsync(new AttachRequest { ContainerId = id, Stdin = true, Stdout = true }, cancellationToken: Cancel)).Url;
         await using var client = await SpdyTestClient.ConnectAsync(url, KubeletProtocols, Cancel);
 
@@ -249,10 +245,4 @@ public sealed class SpdyRemoteCommandTests
         Assert.Equal("Success", status.RootElement.GetProperty("status").GetString());
         Assert.Equal((ContainerState.ContainerExited, 0), (cri.Runtime.GetContainer(id)!.State, cri.Runtime.GetContainer(id)!.ExitCode));
     }
-
-    private static string RunningContainer(FakeCriServer cri) =>
-        cri.Runtime.SeedContainer(ContainerSeed.For(cri.Runtime.SeedSandbox(SandboxSeed.For("p")), "app"));
-
-    private static async Task<string> ExecUrlAsync(FakeCriServer cri, ExecRequest request) =>
-        (await cri.RuntimeClient.ExecAsync(request, cancellationToken: Cancel)).Url;
 }

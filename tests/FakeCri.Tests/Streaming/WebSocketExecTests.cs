@@ -7,6 +7,7 @@ using FakeCri.Tests.Infrastructure;
 using Grpc.Core;
 using k8s;
 using k8s.Models;
+using static FakeCri.Tests.Streaming.StreamingPods;
 
 namespace FakeCri.Tests.Streaming;
 
@@ -118,11 +119,7 @@ public sealed class WebSocketExecTests
     public async Task Attach_ShellWithStdinOnce_RunsWhatIsSentAndEndsWhenStdinCloses()
     {
         await using var cri = await FakeCriServer.StartInProcessAsync(cancellationToken: Cancel);
-        var pod = cri.Runtime.SeedSandbox(SandboxSeed.For("p"));
-        var seed = ContainerSeed.For(pod, "shell", "busybox", 0, "sh");
-        seed.Config.Stdin = true;
-        seed.Config.StdinOnce = true;
-        var id = cri.Runtime.SeedContainer(seed);
+        var id = ShellWithStdinOnce(cri);
         var url = (await cri.RuntimeClient.AttachAsync(new AttachRequest { ContainerId = id, Stdin = true, Stdout = true }, cancellationToken: Cancel)).Url;
 
         var (stdout, _, status) = await RunAsync(url, "v5.channel.k8s.io", stdin: "echo -n hello\n");
@@ -151,11 +148,6 @@ public sealed class WebSocketExecTests
         await RpcAssert.FailsAsync(StatusCode.InvalidArgument, cri.RuntimeClient.AttachAsync(new AttachRequest { ContainerId = id }, cancellationToken: Cancel), "one of stdin, stdout, and stderr must be set");
     }
 
-    private static string RunningContainer(FakeCriServer cri) =>
-        cri.Runtime.SeedContainer(ContainerSeed.For(cri.Runtime.SeedSandbox(SandboxSeed.For("p")), "app"));
-
-    private static async Task<string> ExecUrlAsync(FakeCriServer cri, ExecRequest request) =>
-        (await cri.RuntimeClient.ExecAsync(request, cancellationToken: Cancel)).Url;
 
     private static Uri WebSocketUri(string url) => new("ws" + url["http".Length..]);
 

@@ -5,6 +5,7 @@ using FakeCri.Runtime;
 using FakeCri.Tests.Infrastructure;
 using Grpc.Core;
 using k8s;
+using static FakeCri.Tests.Streaming.StreamingPods;
 
 namespace FakeCri.Tests.Streaming;
 
@@ -17,10 +18,7 @@ public sealed class WebSocketPortForwardTests
     public async Task PortForward_NginxPort80_FetchesTheWelcomePage()
     {
         await using var cri = await FakeCriServer.StartInProcessAsync(FakeCriOptions.Default with { PodNetwork = true, PodCidr = "127.90.4.0/24" }, Cancel);
-        var pod = cri.Runtime.SeedSandbox(SandboxSeed.For("web"));
-        var nginx = ContainerSeed.For(pod, "nginx", "nginx");
-        nginx.Config.Command.Clear();
-        cri.Runtime.SeedContainer(nginx);
+        var pod = NginxPod(cri);
         var url = (await cri.RuntimeClient.PortForwardAsync(new PortForwardRequest { PodSandboxId = pod, Port = { 80 } }, cancellationToken: Cancel)).Url;
 
         using var socket = new ClientWebSocket();
