@@ -10,11 +10,9 @@ using FakeCri.Streaming.Internal;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -126,9 +124,7 @@ public sealed class FakeCriServer : IAsyncDisposable
         options ??= FakeCriOptions.Default;
         var runtime = new EmulatedRuntime(options);
         var builder = CreateBuilder(options, runtime);
-        // Calls run in the caller's execution context, as with the direct invoker: a test's log routing (AsyncLocal
-        // state such as xunit's TestContext) follows the call into the fake.
-        builder.WebHost.UseTestServer(test => test.PreserveExecutionContext = true);
+        CriHost.UseInProcess(builder);
 
         var app = Build(builder);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -168,31 +164,7 @@ public sealed class FakeCriServer : IAsyncDisposable
 
         var builder = CreateBuilder(options, runtime);
         var listens = new List<(FakeCriEndpoint Endpoint, ListenOptions Listen)>();
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            foreach (var endpoint in options.Listen)
-            {
-                void Http2Only(ListenOptions listen)
-                {
-                    listen.Protocols = HttpProtocols.Http2;
-                    listens.Add((endpoint, listen));
-                }
-
-                if (endpoint.Kind == FakeCriEndpointKind.Unix)
-                {
-                    kestrel.ListenUnixSocket(endpoint.SocketPath!, listen =>
-                    {
-                        Http2Only(listen);
-                        UnixAuthorityCompatibility.Install(listen);
-                    });
-                }
-                else
-                {
-                    kestrel.Listen(endpoint.Address!, endpoint.Port, Http2Only);
-                }
-            }
-        });
+        CriHost.UseSockets(builder, options.Listen, (endpoint, listen) => listens.Add((endpoint, listen)));
 
         var app = Build(builder);
         try
@@ -278,12 +250,7 @@ public sealed class FakeCriServer : IAsyncDisposable
 
     private static WebApplicationBuilder CreateBuilder(FakeCriOptions options, EmulatedRuntime runtime)
     {
-        // The empty builder reads no appsettings.json and no ASPNETCORE_* variables: a fake inside someone's test
-        // run must not pick up that process's web configuration.
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "FakeCri" });
-        builder.Services.AddSingleton(options.LoggerFactory ?? NullLoggerFactory.Instance);
-        builder.Services.AddSingleton<IHostLifetime, EmbeddedHostLifetime>();
-        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(5));
+        var builder = CriHost.CreateBuilder("FakeCri", options.LoggerFactory ?? NullLoggerFactory.Instance);
         var journal = new CallJournal(options.JournalCapacity);
         builder.Services.AddCriServices(runtime, journal, new FaultInjector(runtime, journal, options.Seed));
         return builder;

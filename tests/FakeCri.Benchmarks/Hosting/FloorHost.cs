@@ -3,27 +3,20 @@ using FakeCri.Hosting.Internal;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FakeCri.Benchmarks.Hosting;
 
 /// <summary>
 /// The no-op floor behind each door, hosted as <see cref="FakeCriServer"/> hosts the fake: the direct door uses
-/// FakeCri's own <see cref="DirectServiceBinder"/> and <see cref="DirectCallInvoker"/>; the HTTP/2 doors mirror
-/// <c>FakeCriServer.CreateBuilder</c>/<c>StartAsync</c> (empty builder, embedded lifetime, the same gRPC message
-/// limits, TestServer with the execution context preserved, or Kestrel HTTP/2-only on a unix socket with the
-/// authority rewriter). Only the services differ: no-op ones, and no FakeCri interceptors (journal, status
-/// translation, faults), whose cost is FakeCri's and so belongs in the fake's figure.
+/// FakeCri's own <see cref="DirectServiceBinder"/> and <see cref="DirectCallInvoker"/>; the HTTP/2 doors use the
+/// same <see cref="CriHost"/> settings (empty builder, embedded lifetime, gRPC message limits, TestServer with the
+/// execution context preserved, or Kestrel HTTP/2-only on a unix socket with the authority rewriter). Only the
+/// services differ: no-op ones, and no FakeCri interceptors (journal, status translation, faults), whose cost is
+/// FakeCri's and so belongs in the fake's figure.
 /// </summary>
-/// <remarks>
-/// The builder settings are copied from <c>FakeCriServer.cs</c> (private there); keep them in step with it.
-/// </remarks>
 public static class FloorHost
 {
     public static CallInvoker StartDirect(CannedResponses canned)
@@ -37,37 +30,22 @@ public static class FloorHost
     /// <summary>Starts the floor on <paramref name="door"/> (TestHost or UnixSocket); returns a channel to it and how to stop it.</summary>
     public static async Task<(GrpcChannel Channel, Func<ValueTask> Stop)> StartAsync(Door door, CannedResponses canned)
     {
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "FakeCri.Floor" });
-        builder.Services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
-        builder.Services.AddSingleton<IHostLifetime, EmbeddedHostLifetime>();
-        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(5));
+        var builder = CriHost.CreateBuilder("FakeCri.Floor", NullLoggerFactory.Instance);
         builder.Services.AddSingleton(new NoOpRuntimeService(canned));
         builder.Services.AddSingleton(new NoOpImageService(canned));
-        builder.Services.AddGrpc(grpc =>
-        {
-            grpc.MaxReceiveMessageSize = 16 * 1024 * 1024;
-            grpc.MaxSendMessageSize = 16 * 1024 * 1024;
-        });
+        builder.Services.AddGrpc(CriHost.ConfigureGrpc);
         builder.Services.AddGrpcReflection();
 
         FakeCriEndpoint? endpoint = null;
         if (door == Door.TestHost)
         {
-            builder.WebHost.UseTestServer(test => test.PreserveExecutionContext = true);
+            CriHost.UseInProcess(builder);
         }
         else if (door == Door.UnixSocket)
         {
             endpoint = FakeCriEndpoint.Unix(BenchPaths.NewSocket());
             UnixSocketFile.PrepareForBind(endpoint);
-            builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
-            {
-                kestrel.AddServerHeader = false;
-                kestrel.ListenUnixSocket(endpoint.SocketPath!, listen =>
-                {
-                    listen.Protocols = HttpProtocols.Http2;
-                    UnixAuthorityCompatibility.Install(listen);
-                });
-            });
+            CriHost.UseSockets(builder, [endpoint]);
         }
         else
         {

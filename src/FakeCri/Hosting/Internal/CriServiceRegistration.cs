@@ -37,9 +37,7 @@ internal static class CriServiceRegistration
             grpc.Interceptors.Add<JournalInterceptor>();
             grpc.Interceptors.Add<CriStatusInterceptor>();
             grpc.Interceptors.Add<FaultInterceptor>();
-            // A runtime sends large lists (ListContainers on a busy node); containerd allows 16 MiB.
-            grpc.MaxReceiveMessageSize = 16 * 1024 * 1024;
-            grpc.MaxSendMessageSize = 16 * 1024 * 1024;
+            CriHost.ConfigureGrpc(grpc);
         });
         services.AddGrpcReflection();
 

@@ -7,7 +7,6 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace FakeCri.Streaming.Internal;
@@ -47,9 +46,7 @@ internal sealed class StreamingServer : IAsyncDisposable
         {
             if (_baseUrl is null)
             {
-                var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "FakeCri.Streaming" });
-                builder.Services.AddSingleton(_loggerFactory);
-                builder.Services.AddSingleton<IHostLifetime, EmbeddedHostLifetime>();
+                var builder = CriHost.CreateBuilder("FakeCri.Streaming", _loggerFactory);
                 ListenOptions? bound = null;
                 builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
                 {
