@@ -79,9 +79,20 @@ internal static class ServeCommand
                 + "and mapped host ports while running (default true; false turns it off). Env: FAKECRI_POD_NETWORK.",
         };
 
+        var streamingAddress = new Option<string>("--streaming-address")
+        {
+            Description = "Address of the streaming server that Exec/Attach/PortForward URLs point at (default 127.0.0.1, "
+                + "as containerd). Env: FAKECRI_STREAMING_ADDRESS.",
+        };
+        var streamingPort = new Option<string>("--streaming-port")
+        {
+            Description = "Its port (default 0: a free one, picked at first use). Env: FAKECRI_STREAMING_PORT.",
+        };
+
         var command = new Command("serve", "Serve the CRI RuntimeService and ImageService (and fakecri's control API) until stopped.")
         {
             listen, config, logLevel, cgroupDriver, handlers, seed, podCidr, strictImages, sandboxImage, behaviors, scenario, virtualClock, podNetwork,
+            streamingAddress, streamingPort,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -98,6 +109,8 @@ internal static class ServeCommand
             AddFlag(flags, ServeKeys.Scenario, parse.GetValue(scenario));
             AddFlag(flags, ServeKeys.VirtualClock, parse.GetValue(virtualClock)?.ToString());
             AddFlag(flags, ServeKeys.PodNetwork, parse.GetValue(podNetwork)?.ToString());
+            AddFlag(flags, ServeKeys.StreamingAddress, parse.GetValue(streamingAddress));
+            AddFlag(flags, ServeKeys.StreamingPort, parse.GetValue(streamingPort));
             return RunAsync(parse.GetValue(config), flags, cancellationToken);
         });
         return command;

@@ -18,6 +18,8 @@ internal static class ServeKeys
     public const string Scenario = "scenario";
     public const string VirtualClock = "virtualClock";
     public const string PodNetwork = "podNetwork";
+    public const string StreamingAddress = "streamingAddress";
+    public const string StreamingPort = "streamingPort";
 
     /// <summary>Environment variable → config key. Lists are comma-separated.</summary>
     public static readonly IReadOnlyDictionary<string, string> EnvironmentVariables = new Dictionary<string, string>
@@ -34,6 +36,8 @@ internal static class ServeKeys
         ["FAKECRI_SCENARIO"] = Scenario,
         ["FAKECRI_VIRTUAL_CLOCK"] = VirtualClock,
         ["FAKECRI_POD_NETWORK"] = PodNetwork,
+        ["FAKECRI_STREAMING_ADDRESS"] = StreamingAddress,
+        ["FAKECRI_STREAMING_PORT"] = StreamingPort,
     };
 
     /// <summary>The environment variable naming the config file when <c>--config</c> is not given.</summary>

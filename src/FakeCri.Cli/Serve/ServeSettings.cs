@@ -20,7 +20,9 @@ internal sealed record ServeSettings(
     IReadOnlyList<FakeCri.Behaviors.ContainerBehavior> Behaviors,
     FakeCri.Scenarios.Scenario? Scenario = null,
     bool VirtualClock = false,
-    bool PodNetwork = true)
+    bool PodNetwork = true,
+    System.Net.IPAddress? StreamingAddress = null,
+    int StreamingPort = 0)
 {
     /// <summary>Reads the settings; <see cref="SettingsException"/> names the bad key and value.</summary>
     public static ServeSettings Resolve(IConfiguration configuration, Func<FakeCriEndpoint> defaultEndpoint, string? configFile = null)
@@ -54,6 +56,18 @@ internal sealed record ServeSettings(
             throw new SettingsException($"{ServeKeys.SandboxImage}: {imageError}");
         }
 
+        var streamingAddress = defaults.StreamingAddress;
+        if (configuration[ServeKeys.StreamingAddress] is { Length: > 0 } addressText && !System.Net.IPAddress.TryParse(addressText.Trim(), out streamingAddress))
+        {
+            throw new SettingsException($"{ServeKeys.StreamingAddress}: \"{addressText}\" is not an IP address (containerd's default is 127.0.0.1)");
+        }
+
+        var streamingPort = ParseInt(configuration[ServeKeys.StreamingPort], ServeKeys.StreamingPort, defaults.StreamingPort);
+        if (streamingPort is < 0 or > 65535)
+        {
+            throw new SettingsException($"{ServeKeys.StreamingPort}: {streamingPort} is not a TCP port (0 picks a free one)");
+        }
+
         var behaviors = LoadBehaviors(configuration[ServeKeys.Behaviors], configFile);
         var scenario = LoadScenario(configuration[ServeKeys.Scenario], configFile);
 
@@ -69,7 +83,9 @@ internal sealed record ServeSettings(
             behaviors,
             scenario,
             ParseBool(configuration[ServeKeys.VirtualClock], ServeKeys.VirtualClock),
-            configuration[ServeKeys.PodNetwork] is null || ParseBool(configuration[ServeKeys.PodNetwork], ServeKeys.PodNetwork));
+            configuration[ServeKeys.PodNetwork] is null || ParseBool(configuration[ServeKeys.PodNetwork], ServeKeys.PodNetwork),
+            streamingAddress,
+            streamingPort);
     }
 
     /// <summary>The runtime options these settings describe.</summary>
@@ -85,6 +101,8 @@ internal sealed record ServeSettings(
         Behaviors = Behaviors,
         Scenarios = Scenario is null ? [] : [Scenario],
         PodNetwork = PodNetwork,
+        StreamingAddress = StreamingAddress ?? FakeCriOptions.Default.StreamingAddress,
+        StreamingPort = StreamingPort,
         // A virtual clock starts at the real time of start-up, so timestamps look plausible, and then moves only
         // when told to (fakecri clock advance).
         TimeProvider = VirtualClock ? new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow) : TimeProvider.System,

@@ -166,6 +166,38 @@ public sealed class ServeProcessTests
     }
 
     [Fact]
+    public async Task Serve_StreamingPort_ExecUrlsPointThere()
+    {
+        var socket = TempSocket.NewPath();
+        int port;
+        using (var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        }
+
+        await using var fakecri = FakeCriProcess.Start(["serve", "--listen", "unix://" + socket, "--streaming-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        var endpoints = await fakecri.WaitUntilListeningAsync(Cancel);
+        using var channel = FakeCriChannel.ForEndpoint(endpoints[0]);
+        var runtime = new RuntimeService.RuntimeServiceClient(channel);
+        await new ImageService.ImageServiceClient(channel).PullImageAsync(new PullImageRequest { Image = new ImageSpec { Image = "busybox" } }, cancellationToken: Cancel);
+        var podConfig = Kubelet.PodConfig("exec");
+        var pod = (await runtime.RunPodSandboxAsync(new RunPodSandboxRequest { Config = podConfig }, cancellationToken: Cancel)).PodSandboxId;
+        var id = (await runtime.CreateContainerAsync(new CreateContainerRequest { PodSandboxId = pod, Config = Kubelet.ContainerConfig("app", "busybox", 0, "top"), SandboxConfig = podConfig }, cancellationToken: Cancel)).ContainerId;
+        await runtime.StartContainerAsync(new StartContainerRequest { ContainerId = id }, cancellationToken: Cancel);
+
+        var url = (await runtime.ExecAsync(new ExecRequest { ContainerId = id, Cmd = { "echo", "-n", "hello" }, Stdout = true }, cancellationToken: Cancel)).Url;
+        await using var spdy = await Streaming.Spdy.SpdyTestClient.ConnectAsync(url, ["v4.channel.k8s.io"], Cancel);
+        await spdy.OpenAsync("error", Cancel);
+        var stdout = await spdy.OpenAsync("stdout", Cancel);
+
+        Assert.StartsWith($"http://127.0.0.1:{port}/exec/", url, StringComparison.Ordinal);
+        Assert.Equal("hello", await stdout.ReadToEndAsync(Cancel));
+        fakecri.SendSignal();
+        Assert.Equal(0, await fakecri.WaitForExitAsync(Cancel));
+    }
+
+    [Fact]
     public async Task Serve_BehaviorsFileNamedByConfig_MatchingContainerCrashLoops()
     {
         var directory = TempSocket.NewDirectory();
@@ -210,6 +242,8 @@ public sealed class ServeProcessTests
     [InlineData("--pod-cidr", "10.0.0.0/31", "podCidr: \"10.0.0.0/31\" is not an IPv4 network")]
     [InlineData("--seed", "many", "seed: \"many\" is not a whole number")]
     [InlineData("--sandbox-image", "Pause", "sandboxImage: invalid reference format")]
+    [InlineData("--streaming-address", "localhost", "streamingAddress: \"localhost\" is not an IP address")]
+    [InlineData("--streaming-port", "70000", "streamingPort: 70000 is not a TCP port")]
     [InlineData("--log-level", "loud", "logLevel: \"loud\" is not a log level")]
     [InlineData("--cgroup-driver", "upstart", "cgroupDriver: \"upstart\" is not a cgroup driver")]
     [InlineData("--listen", "http://127.0.0.1:80", "unsupported scheme")]
