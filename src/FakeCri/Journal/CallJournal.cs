@@ -52,7 +52,7 @@ public sealed class CallJournal
 
     /// <summary>Every request of type <typeparamref name="TRequest"/> the fake received, oldest first.</summary>
     public IReadOnlyList<TRequest> Requests<TRequest>()
-        where TRequest : class, IMessage => [.. Entries.Select(e => e.Request).OfType<TRequest>()];
+        where TRequest : class, IMessage => [.. Entries.Where(e => e.HasRequestOf(typeof(TRequest))).Select(e => (TRequest)e.Request!)];
 
     /// <summary>How many times an RPC was called.</summary>
     public int Count(string method) => Calls(method).Count;

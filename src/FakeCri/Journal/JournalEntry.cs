@@ -1,3 +1,4 @@
+using FakeCri.Journal.Internal;
 using Google.Protobuf;
 using Grpc.Core;
 
@@ -31,8 +32,35 @@ public sealed record JournalEntry(
     string Detail,
     string? Fault)
 {
+    // Kept serialised, parsed when read (see SerializedMessage): the journal's entries outlive many collections.
+    private readonly SerializedMessage? _request = SerializedMessage.Of(Request);
+    private readonly SerializedMessage? _response = SerializedMessage.Of(Response);
+
+    private JournalEntry(
+        SerializedMessage? request, SerializedMessage? response, long sequence, string service, string method, DateTimeOffset startedAt,
+        TimeSpan duration, int streamedMessages, StatusCode code, string detail, string? fault)
+        : this(sequence, service, method, startedAt, duration, null, null, streamedMessages, code, detail, fault)
+    {
+        _request = request;
+        _response = response;
+    }
+
     /// <summary>The service of journal entries that record a fault injected outside any call.</summary>
     public const string FaultService = "fakecri.fault";
+
+    /// <summary>The request message, as the server received it.</summary>
+    public IMessage? Request
+    {
+        get => _request?.Message;
+        init => _request = SerializedMessage.Of(value);
+    }
+
+    /// <summary>The response of a successful unary call; null for failures and streams.</summary>
+    public IMessage? Response
+    {
+        get => _response?.Message;
+        init => _response = SerializedMessage.Of(value);
+    }
 
     /// <summary>The gRPC path, <c>/service/method</c>.</summary>
     public string FullMethod => $"/{Service}/{Method}";
@@ -42,5 +70,14 @@ public sealed record JournalEntry(
 
     /// <summary>The request as <typeparamref name="TRequest"/>, or null when it is another message.</summary>
     public TRequest? RequestAs<TRequest>()
-        where TRequest : class, IMessage => Request as TRequest;
+        where TRequest : class, IMessage => HasRequestOf(typeof(TRequest)) ? (TRequest)Request! : null;
+
+    /// <summary>An entry whose messages are already serialised (outside the journal's lock).</summary>
+    internal static JournalEntry Serialized(
+        long sequence, string service, string method, DateTimeOffset startedAt, TimeSpan duration, SerializedMessage? request,
+        SerializedMessage? response, int streamedMessages, StatusCode code, string detail, string? fault) =>
+        new(request, response, sequence, service, method, startedAt, duration, streamedMessages, code, detail, fault);
+
+    /// <summary>Whether the request is a <paramref name="type"/>, without parsing it.</summary>
+    internal bool HasRequestOf(Type type) => _request is not null && type.IsAssignableFrom(_request.ClrType);
 }

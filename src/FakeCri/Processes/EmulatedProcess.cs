@@ -74,25 +74,34 @@ public sealed class EmulatedProcess
     /// </summary>
     public async Task<bool> DelayAsync(TimeSpan? duration, TimeProvider clock)
     {
-        Killed.ThrowIfCancellationRequested();
+        var wake = await SleepAsync(duration, clock).ConfigureAwait(false);
+        return wake == ProcessWake.Killed ? throw new OperationCanceledException(Killed) : wake == ProcessWake.Elapsed;
+    }
+
+    /// <summary>
+    /// <see cref="DelayAsync"/> without exceptions: the programs end on signals by returning, and a stopped
+    /// container should not cost a throw per frame.
+    /// </summary>
+    internal async Task<ProcessWake> SleepAsync(TimeSpan? duration, TimeProvider clock)
+    {
+        if (Killed.IsCancellationRequested)
+        {
+            return ProcessWake.Killed;
+        }
 
         // Take the wake-up source before looking at the queue: a signal queued after the look cancels this source.
         var wake = Volatile.Read(ref _wake);
         if (!_pending.IsEmpty)
         {
-            return false;
+            return ProcessWake.Signalled;
         }
 
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(Killed, wake.Token);
-        try
-        {
-            await Task.Delay(duration ?? Timeout.InfiniteTimeSpan, clock, linked.Token).ConfigureAwait(false);
-            return true;
-        }
-        catch (OperationCanceledException) when (!Killed.IsCancellationRequested)
-        {
-            return false;
-        }
+        var delay = Task.Delay(duration ?? Timeout.InfiniteTimeSpan, clock, linked.Token);
+        await delay.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        return delay.IsCompletedSuccessfully ? ProcessWake.Elapsed
+            : Killed.IsCancellationRequested ? ProcessWake.Killed
+            : ProcessWake.Signalled;
     }
 
     internal void Complete(int exitCode) => _exit.TrySetResult(exitCode);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using FakeCri.Behaviors;
 using FakeCri.Cri.V1;
 using FakeCri.Images;
+using FakeCri.Images.Internal;
 using FakeCri.Processes;
 using FakeCri.Processes.Internal;
 using FakeCri.Processes.Shell;
@@ -20,9 +21,19 @@ public sealed partial class EmulatedRuntime
     /// </summary>
     public CreateContainerResponse CreateContainer(CreateContainerRequest request)
     {
+        // Three steps, as containerd: check and reserve the name under the lock; build the container outside it
+        // (the config's copy, the emulated file system, host mounts resolved on the real file system: most of the
+        // call's time, and file I/O); then re-check the sandbox and store the container under the lock again.
+        // Concurrent creates do not queue behind each other's setup.
+        StoredSandbox sandbox;
+        StoredImage image;
+        string id;
+        string name;
+        string podIp;
+        PortMapping[] portMappings;
         lock (_gate)
         {
-            var sandbox = FindSandbox(request.PodSandboxId, "failed to find sandbox id", notFoundIsNull: false)!;
+            sandbox = FindSandbox(request.PodSandboxId, "failed to find sandbox id", notFoundIsNull: false)!;
             if (sandbox.State != PodSandboxState.SandboxReady && !_seeding)
             {
                 throw CriException.Unknown($"sandbox container \"{sandbox.Id}\" is not running");
@@ -53,16 +64,15 @@ public sealed partial class EmulatedRuntime
                     $"failed to generate spec opts: user group \"{group.Value}\" is specified without user");
             }
 
-            var id = _ids.NextId();
-            var name = $"{metadata.Name}_{podMetadata.Name}_{podMetadata.Namespace}_{podMetadata.Uid}_{metadata.Attempt}";
+            id = _ids.NextId();
+            name = $"{metadata.Name}_{podMetadata.Name}_{podMetadata.Namespace}_{podMetadata.Uid}_{metadata.Attempt}";
             if (!_containerNames.TryReserve(name, id, out var holder))
             {
-                throw CriException.FailedPrecondition(
-                    $"failed to reserve container name \"{name}\"; check if another CreateContainer request is in progress: name \"{name}\" is reserved for \"{holder}\"");
+                throw NameReserved(name, holder);
             }
 
             var lookup = _images.Resolve(imageText);
-            if (lookup.Image is not { } image)
+            if (lookup.Image is null)
             {
                 _containerNames.Release(name);
                 throw lookup.IsAmbiguous
@@ -70,25 +80,67 @@ public sealed partial class EmulatedRuntime
                     : CriException.NotFound($"failed to resolve image \"{imageText}\": not found");
             }
 
-            var config = request.Config.Clone();
-            var logDirectory = request.SandboxConfig.LogDirectory;
-            var logPath = logDirectory.Length > 0 && config.LogPath.Length > 0
-                ? Path.Join(logDirectory, config.LogPath)
-                : string.Empty;
-            var stopSignal = config.StopSignal != Signal.RuntimeDefault
-                ? config.StopSignal
-                : SignalNumbers.Parse(image.Source.StopSignal) ?? Signal.Sigterm;
-            var user = ResolveUser(config, image.Source);
+            image = lookup.Image;
+            podIp = sandbox.Ip;
+            portMappings = _options.PodNetwork ? [.. sandbox.Config.PortMappings] : [];
+        }
+
+        ContainerConfig config;
+        ContainerContext context;
+        LinuxContainerUser user;
+        try
+        {
+            config = request.Config.Clone();
+            user = ResolveUser(config, image.Source);
             var network = _options.PodNetwork
                 ? new Networking.Internal.PodPorts(
-                    System.Net.IPAddress.Parse(sandbox.Ip.Length > 0 ? sandbox.Ip : "127.0.0.1"),
-                    [.. sandbox.Config.PortMappings],
+                    System.Net.IPAddress.Parse(podIp.Length > 0 ? podIp : "127.0.0.1"),
+                    portMappings,
                     _options.LoggerFactory ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance)
                 : null;
-            var context = ContainerSetup.Create(config, request.SandboxConfig, sandbox.Ip, image.Source, user, _clock, network);
+            context = ContainerSetup.Create(config, request.SandboxConfig, podIp, image.Source, user, _clock, network);
+        }
+        catch
+        {
+            lock (_gate)
+            {
+                _containerNames.Release(name, id);
+            }
+
+            throw;
+        }
+
+        var logDirectory = request.SandboxConfig.LogDirectory;
+        var logPath = logDirectory.Length > 0 && config.LogPath.Length > 0
+            ? Path.Join(logDirectory, config.LogPath)
+            : string.Empty;
+        var stopSignal = config.StopSignal != Signal.RuntimeDefault
+            ? config.StopSignal
+            : SignalNumbers.Parse(image.Source.StopSignal) ?? Signal.Sigterm;
+        var commandLine = ContainerSetup.CommandLine(config, image.Source);
+        lock (_gate)
+        {
+            // Meanwhile the sandbox may have been stopped or removed (or the runtime reset): fail as a create
+            // arriving now would.
+            if (!_sandboxes.TryGet(sandbox.Id, out var current) || !ReferenceEquals(current, sandbox))
+            {
+                _containerNames.Release(name, id);
+                throw CriException.NotFound($"failed to find sandbox id \"{request.PodSandboxId}\": not found");
+            }
+
+            if (sandbox.State != PodSandboxState.SandboxReady && !_seeding)
+            {
+                _containerNames.Release(name, id);
+                throw CriException.Unknown($"sandbox container \"{sandbox.Id}\" is not running");
+            }
+
+            if (!_containerNames.TryReserve(name, id, out var holder))
+            {
+                throw NameReserved(name, holder);
+            }
+
             var container = new StoredContainer(
-                id, sandbox.Id, name, config, image.Id, logPath, stopSignal, user, NowNanos(), NextPid(),
-                ContainerSetup.CommandLine(config, image.Source), context)
+                id, sandbox.Id, name, config, image.Id, logPath, stopSignal, user, NowNanos(), NextPid(), commandLine, context)
             {
                 BaseMemoryBytes = (1UL << 20) + (image.Source.Size / 20),
                 Attached = new AttachHub(config.Stdin),
@@ -96,11 +148,16 @@ public sealed partial class EmulatedRuntime
             };
             _containers.Add(id, container);
             _containerIds.Add(id);
+            _containerLabels.Add(container, config.Labels);
             sandbox.ContainerIds.Add(id);
             PublishLocked(id, ContainerEventType.ContainerCreatedEvent, sandbox);
             return new CreateContainerResponse { ContainerId = id };
         }
     }
+
+    private static CriException NameReserved(string name, string holder) =>
+        CriException.FailedPrecondition(
+            $"failed to reserve container name \"{name}\"; check if another CreateContainer request is in progress: name \"{name}\" is reserved for \"{holder}\"");
 
     /// <summary>
     /// CRI <c>StartContainer</c>: CREATED → RUNNING. Opens (creates) the log file, then runs the command line as
@@ -469,18 +526,11 @@ public sealed partial class EmulatedRuntime
     private async Task<int> RunDeclaredAsync(StoredContainer container, EmulatedProcess process, TimeSpan after)
     {
         var behavior = container.Behavior!;
-        try
+        var ended = await Applets.WaitAsync(process, container.Context, after, signal => !behavior.IgnoreSigterm && Applets.IsStopSignal(signal))
+            .ConfigureAwait(false);
+        if (ended is { } signal)
         {
-            await Applets.WaitAsync(process, container.Context, after, signal => !behavior.IgnoreSigterm && Applets.IsStopSignal(signal))
-                .ConfigureAwait(false);
-        }
-        catch (ProcessTerminatedException terminated)
-        {
-            return terminated.ExitCode;
-        }
-        catch (OperationCanceledException) when (process.Killed.IsCancellationRequested)
-        {
-            return 128 + Processes.Signals.Kill;
+            return 128 + signal;
         }
 
         if (behavior.OomKilled)
@@ -590,6 +640,7 @@ public sealed partial class EmulatedRuntime
         _containerNames.Release(container.Name);
         _containers.Remove(container.Id);
         _containerIds.Remove(container.Id);
+        _containerLabels.Remove(container, container.Config.Labels);
         if (_sandboxes.TryGet(container.SandboxId, out var sandbox))
         {
             sandbox.ContainerIds.Remove(container.Id);
@@ -621,6 +672,20 @@ public sealed partial class EmulatedRuntime
             foreach (var containerId in sandbox.ContainerIds)
             {
                 if (_containers.TryGet(containerId, out var container) && Matches(container, filter))
+                {
+                    yield return container;
+                }
+            }
+
+            yield break;
+        }
+
+        if (filter is not null && _containerLabels.Select(filter.LabelSelector) is { } labelled)
+        {
+            // Every one carries the selector's labels; the state is the only condition left.
+            foreach (var container in labelled)
+            {
+                if (filter.State is null || filter.State.State == container.State)
                 {
                     yield return container;
                 }

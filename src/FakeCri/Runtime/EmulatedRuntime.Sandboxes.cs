@@ -23,7 +23,7 @@ public sealed partial class EmulatedRuntime
         RequireNonEmpty(metadata.Uid, "config.metadata.uid");
         var config = request.Config.Clone();
         var name = $"{metadata.Name}_{metadata.Namespace}_{metadata.Uid}_{metadata.Attempt}";
-        var sandboxImage = ImageReference.Parse(_options.SandboxImage);
+        var sandboxImage = _sandboxImage;
         var sandboxImageSource = Catalog.Find(sandboxImage) ?? ImageCatalog.Synthesize(sandboxImage);
 
         lock (_gate)
@@ -65,6 +65,7 @@ public sealed partial class EmulatedRuntime
             _images.Record(sandboxImageSource, sandboxImage, pinned: true);
             _sandboxes.Add(id, sandbox);
             _sandboxIds.Add(id);
+            _sandboxLabels.Add(sandbox, config.Labels);
             PublishLocked(id, ContainerEventType.ContainerCreatedEvent, sandbox);
             PublishLocked(id, ContainerEventType.ContainerStartedEvent, sandbox);
             return new RunPodSandboxResponse { PodSandboxId = id };
@@ -125,6 +126,7 @@ public sealed partial class EmulatedRuntime
             PublishLocked(sandbox.Id, ContainerEventType.ContainerDeletedEvent, sandbox);
             _sandboxes.Remove(sandbox.Id);
             _sandboxIds.Remove(sandbox.Id);
+            _sandboxLabels.Remove(sandbox, sandbox.Config.Labels);
         }
 
         return new RemovePodSandboxResponse();
@@ -215,6 +217,20 @@ public sealed partial class EmulatedRuntime
             if (_sandboxes.TryGet(id, out var only) && Matches(only, filter))
             {
                 yield return only;
+            }
+
+            yield break;
+        }
+
+        if (filter is not null && _sandboxLabels.Select(filter.LabelSelector) is { } labelled)
+        {
+            // Every one carries the selector's labels; the state is the only condition left.
+            foreach (var sandbox in labelled)
+            {
+                if (filter.State is null || filter.State.State == sandbox.State)
+                {
+                    yield return sandbox;
+                }
             }
 
             yield break;

@@ -206,9 +206,11 @@ public sealed partial class EmulatedRuntime
 
             _containers.Clear();
             _containerIds.Clear();
+            _containerLabels.Clear();
             _containerNames.Clear();
             _sandboxes.Clear();
             _sandboxIds.Clear();
+            _sandboxLabels.Clear();
             _sandboxNames.Clear();
             _images.Clear();
             _ids = new SeededIdGenerator(_options.Seed);

@@ -1,4 +1,5 @@
 using FakeCri.Cri.V1;
+using FakeCri.Images;
 using FakeCri.Images.Internal;
 using FakeCri.Runtime.Internal;
 
@@ -29,14 +30,17 @@ public sealed partial class EmulatedRuntime
     private PodIpam _ipam;
     private readonly InsertionOrderedMap<StoredSandbox> _sandboxes = new();
     private readonly PrefixIndex _sandboxIds = new();
+    private readonly LabelIndex<StoredSandbox> _sandboxLabels = new();
     private readonly NameRegistry _sandboxNames = new();
     private readonly InsertionOrderedMap<StoredContainer> _containers = new();
     private readonly PrefixIndex _containerIds = new();
+    private readonly LabelIndex<StoredContainer> _containerLabels = new();
     private readonly NameRegistry _containerNames = new();
     private readonly ImageStore _images = new();
     private readonly HashSet<string> _handlers;
     private readonly ObservedClock _clock;
     private readonly ContainerEventHub _events;
+    private readonly ImageReference _sandboxImage;
     private string _podCidr = string.Empty;
     private int _nextPid = 1000;
 
@@ -51,6 +55,7 @@ public sealed partial class EmulatedRuntime
         _handlers = new HashSet<string>(options.RuntimeHandlers.Prepend(string.Empty), StringComparer.Ordinal);
         _clock = new ObservedClock(options.TimeProvider);
         _events = new ContainerEventHub(_clock);
+        _sandboxImage = ImageReference.Parse(options.SandboxImage); // validated above; parsed once, not per sandbox
     }
 
     /// <summary>The clock behind every timestamp, sleep and timeout of the runtime.</summary>

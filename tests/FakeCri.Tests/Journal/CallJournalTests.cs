@@ -35,6 +35,27 @@ public sealed class CallJournalTests
     }
 
     [Fact]
+    public async Task Request_ReadRepeatedly_SameObjectEqualToWhatWasSent()
+    {
+        // Entries keep their messages serialised and parse them on first read; reads after that see one object.
+        await using var cri = await FakeCriServer.StartInProcessAsync(cancellationToken: Cancel);
+        var sent = new RunPodSandboxRequest { Config = Kubelet.PodConfig("kept") };
+        await cri.RuntimeClient.RunPodSandboxAsync(sent, cancellationToken: Cancel);
+
+        var entry = Assert.Single(cri.Journal.Calls("RunPodSandbox"));
+        var again = Assert.Single(cri.Journal.Calls("RunPodSandbox"));
+
+        Assert.Same(entry.Request, again.Request);
+        Assert.Same(entry.Response, entry.Response);
+        Assert.Equal(sent, entry.RequestAs<RunPodSandboxRequest>());
+        Assert.Null(entry.RequestAs<VersionRequest>());
+        Assert.Equal([sent], cri.Journal.Requests<RunPodSandboxRequest>());
+        Assert.Equal(entry, entry with { });
+        Assert.Equal(entry with { Request = sent.Clone() }, entry);
+        Assert.NotEqual(entry with { Request = new RunPodSandboxRequest() }, entry);
+    }
+
+    [Fact]
     public async Task Entries_HealthAndReflectionCalls_NotJournaled()
     {
         await using var cri = await FakeCriServer.StartInProcessAsync(cancellationToken: Cancel);

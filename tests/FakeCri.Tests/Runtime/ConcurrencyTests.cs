@@ -1,4 +1,5 @@
 using FakeCri.Cri.V1;
+using FakeCri.Runtime;
 using FakeCri.Tests.Infrastructure;
 using Grpc.Core;
 
@@ -109,5 +110,54 @@ public sealed class ConcurrencyTests
         }
 
         Assert.Equal(ips.Count, ips.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task CreateContainer_RacingRemovePodSandbox_LeavesNoOrphanOrReservedName()
+    {
+        // CreateContainer builds the container outside the runtime lock; a sandbox removed meanwhile must fail the
+        // create (as a create arriving after the removal) and free its name, not leave a container without a pod.
+        var runtime = new EmulatedRuntime(FakeCriOptions.Default);
+        runtime.SeedImage("busybox");
+        for (var round = 0; round < 100; round++)
+        {
+            var podConfig = Kubelet.PodConfig($"race{round}");
+            var pod = runtime.RunPodSandbox(new RunPodSandboxRequest { Config = podConfig }).PodSandboxId;
+            // Own threads (not pool work items queued behind each other), so that the two calls really overlap.
+            var create = Task.Factory.StartNew(
+                () =>
+                {
+                    try
+                    {
+                        // Creates until refused, so that the removal lands inside some create's unlocked setup.
+                        for (var i = 0; i < 50; i++)
+                        {
+                            runtime.CreateContainer(new CreateContainerRequest { PodSandboxId = pod, Config = Kubelet.ContainerConfig($"app{i}"), SandboxConfig = podConfig });
+                        }
+                    }
+                    catch (CriException error) when (error.Code is StatusCode.NotFound || error.Message.Contains("is not running", StringComparison.Ordinal))
+                    {
+                        // Refused: the sandbox was stopped or removed first.
+                    }
+                },
+                Cancel,
+                TaskCreationOptions.LongRunning,
+                TaskScheduler.Default);
+            var remove = Task.Factory.StartNew(
+                () =>
+                {
+                    runtime.StopPodSandbox(new StopPodSandboxRequest { PodSandboxId = pod });
+                    runtime.RemovePodSandbox(new RemovePodSandboxRequest { PodSandboxId = pod });
+                },
+                Cancel,
+                TaskCreationOptions.LongRunning,
+                TaskScheduler.Default);
+            await Task.WhenAll(create, remove);
+        }
+
+        var snapshot = runtime.Snapshot();
+        Assert.Empty(snapshot.Containers);
+        Assert.Empty(snapshot.Sandboxes);
+        Assert.Empty(snapshot.ReservedNames);
     }
 }

@@ -110,9 +110,14 @@ internal sealed class DirectCallInvoker : CallInvoker
             ? throw new InvalidOperationException("Can't get the call trailers because the call has not completed successfully.")
             : _trailers;
 
+        /// <remarks>
+        /// The handler runs inline on the caller's thread up to its first incomplete await, as an in-process call
+        /// should (no thread-pool hop per call). Nothing reaches the caller synchronously: being an async method,
+        /// this captures every exception, including one thrown before the handler's first await, in the returned
+        /// task, so failures surface through <c>ResponseAsync</c> as over a channel.
+        /// </remarks>
         public async Task<TResponse> RunAsync<TResponse>(Func<DirectServerCallContext, Task<byte[]>> handler, Func<byte[], TResponse> deserialize)
         {
-            await Task.Yield();
             try
             {
                 _cancel.Token.ThrowIfCancellationRequested();

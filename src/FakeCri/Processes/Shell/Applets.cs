@@ -73,8 +73,7 @@ internal static class Applets
                 return Head(args, container, streams);
             case "top":
                 // busybox top installs handlers: it ends promptly on SIGTERM/SIGINT even as PID 1.
-                await WaitAsync(process, container, null, IsStopSignal).ConfigureAwait(false);
-                return 0;
+                return ExitCode(await WaitAsync(process, container, null, IsStopSignal).ConfigureAwait(false), 0);
             case "pgrep":
                 return ProcessGrep(args, process, container, streams);
             case "ps":
@@ -111,36 +110,39 @@ internal static class Applets
         signal is Signals.Terminate or Signals.Interrupt or Signals.Quit or Signals.Hangup;
 
     /// <summary>
-    /// Blocks on the clock (forever when <paramref name="duration"/> is null). A signal the program handles ends
-    /// it with 128+N; one it does not handle is ignored by PID 1 and ends any other process with 128+N.
+    /// Blocks on the clock (forever when <paramref name="duration"/> is null) and returns the signal that ended
+    /// the program, or null when the time passed. A signal the program handles ends it; one it does not handle is
+    /// ignored by PID 1 and ends any other process; SIGKILL ends it wherever it waits (<see cref="Signals.Kill"/>).
+    /// A value rather than an exception: every stopped container ends this way, through several async frames.
     /// </summary>
-    public static async Task WaitAsync(EmulatedProcess process, ContainerContext container, TimeSpan? duration, Func<int, bool> handles)
+    public static async Task<int?> WaitAsync(EmulatedProcess process, ContainerContext container, TimeSpan? duration, Func<int, bool> handles)
     {
         var deadline = duration is { } d ? container.Clock.GetUtcNow() + d : (DateTimeOffset?)null;
         while (true)
         {
             while (process.TakeSignal(out var signal))
             {
-                if (handles(signal))
+                if (handles(signal) || (!Signals.IgnoredByDefault(signal) && process.Pid != 1))
                 {
-                    throw new ProcessTerminatedException(signal);
-                }
-
-                if (!Signals.IgnoredByDefault(signal) && process.Pid != 1)
-                {
-                    throw new ProcessTerminatedException(signal);
+                    return signal;
                 }
             }
 
             TimeSpan? remaining = deadline is { } end ? end - container.Clock.GetUtcNow() : null;
             if (remaining <= TimeSpan.Zero)
             {
-                return;
+                return null;
             }
 
-            await process.DelayAsync(remaining, container.Clock).ConfigureAwait(false);
+            if (await process.SleepAsync(remaining, container.Clock).ConfigureAwait(false) == ProcessWake.Killed)
+            {
+                return Signals.Kill;
+            }
         }
     }
+
+    /// <summary>The exit code of a program that waited: 128 + the signal that ended it, else <paramref name="exitCode"/>.</summary>
+    public static int ExitCode(int? signal, int exitCode) => signal is { } ended ? 128 + ended : exitCode;
 
     public static int Echo(IReadOnlyList<string> args, ProcessOutput stdout)
     {
@@ -410,8 +412,7 @@ internal static class Applets
         }
 
         // sleep installs no handlers: as PID 1 it ignores SIGTERM and waits for SIGKILL, as in a real container.
-        await WaitAsync(process, container, total, _ => false).ConfigureAwait(false);
-        return 0;
+        return ExitCode(await WaitAsync(process, container, total, _ => false).ConfigureAwait(false), 0);
     }
 
     private static async Task<int> CatAsync(IReadOnlyList<string> args, EmulatedProcess process, ContainerContext container, ProcessStreams streams)
@@ -633,7 +634,7 @@ internal static class Applets
         if (follow)
         {
             // tail -f keeps the container alive (the `tail -f /dev/null` idiom); it has no signal handlers.
-            await WaitAsync(process, container, null, _ => false).ConfigureAwait(false);
+            return ExitCode(await WaitAsync(process, container, null, _ => false).ConfigureAwait(false), 0);
         }
 
         return 0;

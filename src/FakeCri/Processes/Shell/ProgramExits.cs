@@ -11,7 +11,10 @@ internal sealed class ShellExitException : Exception
     public int ExitCode { get; }
 }
 
-/// <summary>A signal's default action ended the program: it exits with 128 + the signal number.</summary>
+/// <summary>
+/// A signal's default action ended a shell: it exits with 128 + the signal number. Only the interpreter unwinds
+/// this way (as with <c>exit</c>); applets and servers return the signal as a value (<see cref="Applets.WaitAsync"/>).
+/// </summary>
 internal sealed class ProcessTerminatedException : Exception
 {
     public ProcessTerminatedException(int signal)

@@ -37,10 +37,9 @@ internal static class Servers
         using var listening = container.Network is { } network && (isHttpd || name is "nginx" or "docker-entrypoint.sh")
             ? network.ServeHttp(80, isHttpd ? "Apache/2.4 (Unix)" : "nginx", path => DefaultPage(path, isHttpd ? DefaultPages.Httpd : DefaultPages.Nginx), process.Killed)
             : null;
-        await Applets.WaitAsync(process, container, null, signal => Applets.IsStopSignal(signal) || (isHttpd && signal == Signals.WindowChange))
+        var ended = await Applets.WaitAsync(process, container, null, signal => Applets.IsStopSignal(signal) || (isHttpd && signal == Signals.WindowChange))
             .ConfigureAwait(false);
-
-        return 0;
+        return Applets.ExitCode(ended, 0);
     }
 
     private static (int Status, string Body) DefaultPage(string path, string page) =>

@@ -18,7 +18,7 @@ internal sealed class ContainerEventHub
 
     private readonly Lock _gate = new();
     private readonly List<Channel<ContainerEventResponse>> _subscribers = [];
-    private readonly Queue<(DateTimeOffset At, ContainerEventResponse Event)> _backlog = new();
+    private readonly EventBacklog _backlog = new(BacklogCapacity, BacklogAge);
     private readonly TimeProvider _clock;
     private readonly List<(int Count, TaskCompletionSource Signal)> _waiters = [];
     private bool _closed;
@@ -45,13 +45,7 @@ internal sealed class ContainerEventHub
         {
             if (_subscribers.Count == 0)
             {
-                var now = _clock.GetUtcNow();
-                while (_backlog.Count > 0 && (_backlog.Count >= BacklogCapacity || now - _backlog.Peek().At > BacklogAge))
-                {
-                    _backlog.Dequeue();
-                }
-
-                _backlog.Enqueue((now, evt));
+                _backlog.Add(_clock.GetUtcNow(), evt);
                 return;
             }
 
@@ -83,13 +77,9 @@ internal sealed class ContainerEventHub
             }
             else
             {
-                var now = _clock.GetUtcNow();
-                while (_backlog.TryDequeue(out var held))
+                foreach (var held in _backlog.Drain(_clock.GetUtcNow()))
                 {
-                    if (now - held.At <= BacklogAge)
-                    {
-                        channel.Writer.TryWrite(held.Event);
-                    }
+                    channel.Writer.TryWrite(held);
                 }
 
                 _subscribers.Add(channel);

@@ -26,6 +26,15 @@ internal sealed class NameRegistry
 
     public void Release(string name) => _holders.Remove(name);
 
+    /// <summary>Releases <paramref name="name"/> if <paramref name="id"/> still holds it (not after a reset gave it to another).</summary>
+    public void Release(string name, string id)
+    {
+        if (_holders.TryGetValue(name, out var holder) && holder == id)
+        {
+            _holders.Remove(name);
+        }
+    }
+
     public void Clear() => _holders.Clear();
 
     public IReadOnlyDictionary<string, string> Snapshot() => new Dictionary<string, string>(_holders, StringComparer.Ordinal);

@@ -1,0 +1,54 @@
+using Google.Protobuf;
+
+namespace FakeCri.Journal.Internal;
+
+/// <summary>
+/// A protobuf message kept as its wire bytes and parsed on first read. The journal holds thousands of entries for
+/// a long time: one byte array each is nothing for the garbage collector to trace, where a message graph (a
+/// container config: dozens of objects) is promoted and scanned by every gen-1 and gen-2 collection. Most entries
+/// are never read.
+/// </summary>
+internal sealed class SerializedMessage : IEquatable<SerializedMessage>
+{
+    private readonly byte[] _bytes;
+    private readonly MessageParser _parser;
+    private IMessage? _parsed;
+
+    private SerializedMessage(IMessage message)
+    {
+        _bytes = message.ToByteArray();
+        _parser = message.Descriptor.Parser;
+        ClrType = message.GetType();
+    }
+
+    /// <summary>The message's type, known without parsing.</summary>
+    public Type ClrType { get; }
+
+    /// <summary>
+    /// The message, parsed on first read; every later read returns that same object (as a kept message would).
+    /// </summary>
+    public IMessage Message
+    {
+        get
+        {
+            if (Volatile.Read(ref _parsed) is { } parsed)
+            {
+                return parsed;
+            }
+
+            var fresh = _parser.ParseFrom(_bytes);
+            return Interlocked.CompareExchange(ref _parsed, fresh, null) ?? fresh;
+        }
+    }
+
+    /// <summary>A snapshot of <paramref name="message"/>'s bytes, or null for none.</summary>
+    public static SerializedMessage? Of(IMessage? message) => message is null ? null : new SerializedMessage(message);
+
+    /// <summary>Value equality of the messages, as the journal entry's record equality compared them before.</summary>
+    public bool Equals(SerializedMessage? other) =>
+        other is not null && (ReferenceEquals(this, other) || (ClrType == other.ClrType && Message.Equals(other.Message)));
+
+    public override bool Equals(object? obj) => Equals(obj as SerializedMessage);
+
+    public override int GetHashCode() => Message.GetHashCode();
+}
