@@ -18,7 +18,6 @@ internal sealed class EventBacklog
     private readonly TimeSpan _maxAge;
     private byte[] _bytes = new byte[InitialBytes];
     private int _end;
-    private static readonly bool Off = Environment.GetEnvironmentVariable("TMP_NO_EVENTS") == "1";
 
     public EventBacklog(int capacity, TimeSpan maxAge)
     {
@@ -33,11 +32,6 @@ internal sealed class EventBacklog
     /// <summary>Keeps <paramref name="evt"/> as its bytes, dropping the oldest events beyond the capacity or age.</summary>
     public void Add(DateTimeOffset now, ContainerEventResponse evt)
     {
-        if (Off)
-        {
-            return;
-        }
-
         while (_events.Count > 0 && (_events.Count >= Capacity || now - _events.Peek().At > _maxAge))
         {
             _events.Dequeue();

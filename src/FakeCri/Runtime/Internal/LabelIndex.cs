@@ -18,15 +18,8 @@ internal sealed class LabelIndex<T>
     private readonly Dictionary<T, long> _order = new(ReferenceEqualityComparer.Instance);
     private long _next;
 
-    private static readonly bool Off = Environment.GetEnvironmentVariable("TMP_NO_LABELS") == "1";
-
     public void Add(T item, IEnumerable<KeyValuePair<string, string>> labels)
     {
-        if (Off)
-        {
-            return;
-        }
-
         _order.Add(item, _next++);
         foreach (var (key, value) in labels)
         {
