@@ -424,18 +424,43 @@ func drain(st *spdystream.Stream, dst *sink, wg *sync.WaitGroup) {
 // ---------------------------------------------------------------------------
 // exec / attach
 
-type execResult struct {
+// sessionResult is what every subcommand reports about the HTTP upgrade and the SPDY session.
+type sessionResult struct {
 	Status        int            `json:"status"`
 	Protocol      string         `json:"protocol"`
 	Accepted      []string       `json:"accepted,omitempty"`
 	Body          *string        `json:"body,omitempty"`
-	Stdout        *string        `json:"stdout,omitempty"`
-	Stderr        *string        `json:"stderr,omitempty"`
-	Error         *string        `json:"error,omitempty"`
 	SessionEnd    string         `json:"sessionEnd,omitempty"`
 	PingMs        *float64       `json:"pingMs,omitempty"`
 	ServerStreams []serverStream `json:"serverStreams,omitempty"`
 	Failure       string         `json:"failure,omitempty"`
+}
+
+// sessionReport fills the common part of a report; upgraded says whether stream contents belong in it.
+func (r *run) sessionReport(failure string, hs *handshake) (res sessionResult, upgraded bool) {
+	res = sessionResult{Failure: failure, SessionEnd: r.sessionEnd()}
+	r.mu.Lock()
+	res.PingMs = r.pingMs
+	res.ServerStreams = append([]serverStream(nil), r.serverStreams...)
+	r.mu.Unlock()
+	if hs == nil {
+		return res, false
+	}
+	res.Status = hs.status
+	res.Protocol = hs.protocol
+	if hs.status != http.StatusSwitchingProtocols {
+		res.Accepted = hs.accepted
+		res.Body = strp(hs.body)
+		return res, false
+	}
+	return res, true
+}
+
+type execResult struct {
+	sessionResult
+	Stdout *string `json:"stdout,omitempty"`
+	Stderr *string `json:"stderr,omitempty"`
+	Error  *string `json:"error,omitempty"`
 }
 
 func strp(s string) *string { return &s }
@@ -479,22 +504,12 @@ func runExec(args []string) int {
 		stdoutS, stderrS, errorS sink
 	)
 	r.report = func(failure string) {
-		res := execResult{Failure: failure, SessionEnd: r.sessionEnd()}
-		r.mu.Lock()
-		res.PingMs = r.pingMs
-		res.ServerStreams = append([]serverStream(nil), r.serverStreams...)
-		r.mu.Unlock()
-		if hs != nil {
-			res.Status = hs.status
-			res.Protocol = hs.protocol
-			if hs.status != http.StatusSwitchingProtocols {
-				res.Accepted = hs.accepted
-				res.Body = strp(hs.body)
-			} else {
-				res.Stdout = strp(stdoutS.String())
-				res.Stderr = strp(stderrS.String())
-				res.Error = strp(errorS.String())
-			}
+		common, upgraded := r.sessionReport(failure, hs)
+		res := execResult{sessionResult: common}
+		if upgraded {
+			res.Stdout = strp(stdoutS.String())
+			res.Stderr = strp(stderrS.String())
+			res.Error = strp(errorS.String())
 		}
 		printJSON(res)
 	}
@@ -604,16 +619,9 @@ func runExec(args []string) int {
 // portforward
 
 type pfResult struct {
-	Status        int            `json:"status"`
-	Protocol      string         `json:"protocol"`
-	Accepted      []string       `json:"accepted,omitempty"`
-	Body          *string        `json:"body,omitempty"`
-	Data          *string        `json:"data,omitempty"`
-	Error         *string        `json:"error,omitempty"`
-	SessionEnd    string         `json:"sessionEnd,omitempty"`
-	PingMs        *float64       `json:"pingMs,omitempty"`
-	ServerStreams []serverStream `json:"serverStreams,omitempty"`
-	Failure       string         `json:"failure,omitempty"`
+	sessionResult
+	Data  *string `json:"data,omitempty"`
+	Error *string `json:"error,omitempty"`
 }
 
 func runPortForward(args []string) int {
@@ -644,21 +652,11 @@ func runPortForward(args []string) int {
 		dataS, errorS sink
 	)
 	r.report = func(failure string) {
-		res := pfResult{Failure: failure, SessionEnd: r.sessionEnd()}
-		r.mu.Lock()
-		res.PingMs = r.pingMs
-		res.ServerStreams = append([]serverStream(nil), r.serverStreams...)
-		r.mu.Unlock()
-		if hs != nil {
-			res.Status = hs.status
-			res.Protocol = hs.protocol
-			if hs.status != http.StatusSwitchingProtocols {
-				res.Accepted = hs.accepted
-				res.Body = strp(hs.body)
-			} else {
-				res.Data = strp(dataS.String())
-				res.Error = strp(errorS.String())
-			}
+		common, upgraded := r.sessionReport(failure, hs)
+		res := pfResult{sessionResult: common}
+		if upgraded {
+			res.Data = strp(dataS.String())
+			res.Error = strp(errorS.String())
 		}
 		printJSON(res)
 	}

@@ -30,7 +30,7 @@ internal sealed class RemoteCommand
     /// Starts the transport's receive loop: it hands each piece of client stdin to <c>stdin</c> (null: the command
     /// takes none, so discard it) and calls <c>stdinClosed</c> once, at the client's EOF or when the client goes away.
     /// </summary>
-    public delegate Task StdinReceiver(Action<byte[]>? stdin, Action stdinClosed);
+    public delegate Task StdinReceiver(Action<ReadOnlyMemory<byte>>? stdin, Action stdinClosed);
 
     /// <summary>Runs an exec stream's command to its end; returns its status and the receive loop.</summary>
     public async Task<(RemoteCommandStatus Status, Task Receiver)> ExecAsync(
@@ -92,9 +92,9 @@ internal sealed class RemoteCommand
         }
     }
 
-    private Action<byte[]> Typed(Action<string> sink) => bytes =>
+    private Action<ReadOnlyMemory<byte>> Typed(Action<string> sink) => bytes =>
     {
-        var text = Encoding.UTF8.GetString(bytes);
+        var text = Encoding.UTF8.GetString(bytes.Span);
         if (_tty)
         {
             // The terminal echoes what is typed and hands Enter (CR) to the program as a newline.

@@ -165,7 +165,8 @@ internal static class SpdyPortForward
             int read;
             while ((read = await socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken).ConfigureAwait(false)) > 0)
             {
-                await data.WriteAsync(buffer.AsMemory(0, read).ToArray()).ConfigureAwait(false);
+                // The frame is serialised before WriteAsync returns, so the buffer can be reused at once.
+                await data.WriteAsync(buffer.AsMemory(0, read)).ConfigureAwait(false);
             }
 
             await data.CloseAsync().ConfigureAwait(false);

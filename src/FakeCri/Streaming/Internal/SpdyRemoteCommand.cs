@@ -149,7 +149,7 @@ internal static class SpdyRemoteCommand
         return received < wanted || error is null ? null : new Streams(error, stdin, stdout, stderr, resize);
     }
 
-    private static async Task ReceiveAsync(SpdySession session, SpdyStream? stdinStream, Action<byte[]>? stdin, Action closed)
+    private static async Task ReceiveAsync(SpdySession session, SpdyStream? stdinStream, Action<ReadOnlyMemory<byte>>? stdin, Action closed)
     {
         try
         {
@@ -162,7 +162,7 @@ internal static class SpdyRemoteCommand
 
             while (await stdinStream.ReadAsync(CancellationToken.None).ConfigureAwait(false) is { } data)
             {
-                stdin?.Invoke(data.ToArray());
+                stdin?.Invoke(data);
             }
         }
         finally

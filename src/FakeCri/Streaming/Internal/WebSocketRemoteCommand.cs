@@ -134,7 +134,7 @@ internal static class WebSocketRemoteCommand
             }
         }
 
-        private async Task ReceiveAllAsync(Action<byte[]>? stdin, Action closeStdin, CancellationToken cancellationToken)
+        private async Task ReceiveAllAsync(Action<ReadOnlyMemory<byte>>? stdin, Action closeStdin, CancellationToken cancellationToken)
         {
             var buffer = new byte[16 * 1024];
             var message = new MemoryStream();
@@ -155,7 +155,7 @@ internal static class WebSocketRemoteCommand
                     switch (bytes[0])
                     {
                         case Stdin when stdin is not null:
-                            stdin(bytes[1..]);
+                            stdin(bytes.AsMemory(1));
                             break;
                         case Close when _closeSignal && bytes.Length > 1 && bytes[1] == Stdin:
                             closeStdin();
