@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using FakeCri.Cri.V1;
+using FakeCri.Journal.Internal;
 using Google.Protobuf;
 using Grpc.Core;
 
@@ -22,14 +23,17 @@ public sealed class CallJournal
     private static readonly JsonFormatter MessageFormatter = JsonFormatter.Default;
 
     private readonly Lock _gate = new();
-    private readonly LinkedList<JournalEntry> _entries = new();
+    private readonly JournalRing _entries;
     private readonly List<(string Method, int Times, TaskCompletionSource<JournalEntry> Signal)> _waiters = [];
-    private readonly int _capacity;
     private long _sequence;
+
+    // Messages are serialised on the caller's thread, outside the lock, then copied into the ring.
+    [ThreadStatic]
+    private static byte[]? t_scratch;
 
     internal CallJournal(int capacity)
     {
-        _capacity = Math.Max(1, capacity);
+        _entries = new JournalRing(Math.Max(1, capacity));
     }
 
     /// <summary>A snapshot of the entries, oldest first.</summary>
@@ -39,7 +43,13 @@ public sealed class CallJournal
         {
             lock (_gate)
             {
-                return [.. _entries];
+                var entries = new JournalEntry[_entries.Count];
+                for (var i = 0; i < entries.Length; i++)
+                {
+                    entries[i] = _entries.EntryAt(i);
+                }
+
+                return entries;
             }
         }
     }
@@ -69,10 +79,14 @@ public sealed class CallJournal
         ArgumentOutOfRangeException.ThrowIfLessThan(times, 1);
         lock (_gate)
         {
-            var calls = _entries.Where(e => e.IsCall && e.Method == method).Take(times).ToList();
-            if (calls.Count == times)
+            var seen = 0;
+            for (var i = 0; i < _entries.Count; i++)
             {
-                return Task.FromResult(calls[^1]);
+                ref readonly var call = ref _entries.CallAt(i);
+                if (call.IsCall && call.Method == method && ++seen == times)
+                {
+                    return Task.FromResult(_entries.EntryAt(i));
+                }
             }
 
             var signal = new TaskCompletionSource<JournalEntry>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -197,45 +211,73 @@ public sealed class CallJournal
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    /// <summary>Records an entry, giving it the next sequence number.</summary>
-    internal JournalEntry Record(Func<long, JournalEntry> create)
+    /// <summary>Records a call or fault, giving it the next sequence number.</summary>
+    internal void Record(
+        string service, string method, DateTimeOffset startedAt, TimeSpan duration, IMessage? request, IMessage? response, int streamedMessages,
+        StatusCode code, string detail, string? fault)
     {
-        List<TaskCompletionSource<JournalEntry>> ready = [];
-        JournalEntry entry;
+        var requestLength = request?.CalculateSize() ?? 0;
+        var responseLength = response?.CalculateSize() ?? 0;
+        var length = requestLength + responseLength;
+        var scratch = t_scratch is { } kept && kept.Length >= length ? kept : new byte[Math.Max(length, 4096)];
+        request?.WriteTo(scratch.AsSpan(0, requestLength));
+        response?.WriteTo(scratch.AsSpan(requestLength, responseLength));
+        if (length <= 64 * 1024)
+        {
+            t_scratch = scratch;
+        }
+
+        List<TaskCompletionSource<JournalEntry>>? ready = null;
+        JournalEntry? entry = null;
         lock (_gate)
         {
-            entry = create(++_sequence);
-            _entries.AddLast(entry);
-            while (_entries.Count > _capacity)
-            {
-                _entries.RemoveFirst();
-            }
-
-            if (entry.IsCall)
+            var call = new JournalCall(
+                ++_sequence, service, method, startedAt, duration, request?.Descriptor, requestLength, response?.Descriptor, responseLength,
+                streamedMessages, code, detail, fault);
+            _entries.Add(call, scratch.AsSpan(0, length));
+            if (call.IsCall)
             {
                 for (var i = _waiters.Count - 1; i >= 0; i--)
                 {
                     var waiter = _waiters[i];
-                    if (waiter.Method == entry.Method && _entries.Count(e => e.IsCall && e.Method == waiter.Method) >= waiter.Times)
+                    if (waiter.Method == method && CountCalls(method) >= waiter.Times)
                     {
-                        ready.Add(waiter.Signal);
+                        (ready ??= []).Add(waiter.Signal);
                         _waiters.RemoveAt(i);
                     }
+                }
+
+                if (ready is not null)
+                {
+                    entry = _entries.EntryAt(_entries.Count - 1);
                 }
             }
         }
 
-        foreach (var signal in ready)
+        foreach (var signal in ready ?? [])
         {
-            signal.TrySetResult(entry);
+            signal.TrySetResult(entry!);
         }
-
-        return entry;
     }
 
     /// <summary>Records a fault injected outside any call.</summary>
     internal void RecordFault(string name, DateTimeOffset at, string description) =>
-        Record(sequence => new JournalEntry(sequence, JournalEntry.FaultService, name, at, TimeSpan.Zero, null, null, 0, StatusCode.OK, string.Empty, description));
+        Record(JournalEntry.FaultService, name, at, TimeSpan.Zero, null, null, 0, StatusCode.OK, string.Empty, description);
+
+    private int CountCalls(string method)
+    {
+        var count = 0;
+        for (var i = 0; i < _entries.Count; i++)
+        {
+            ref readonly var call = ref _entries.CallAt(i);
+            if (call.IsCall && call.Method == method)
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
 
     private static string DescribeDifference(IReadOnlyList<string> expected, IReadOnlyList<JournalEntry> actual)
     {

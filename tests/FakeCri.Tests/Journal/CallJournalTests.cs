@@ -162,6 +162,32 @@ public sealed class CallJournalTests
     }
 
     [Fact]
+    public async Task Capacity_ManyCallsOfMixedSizes_NewestKeptByteForByte()
+    {
+        // The journal packs messages into shared, reused buffers: after thousands of calls of very different sizes
+        // (some larger than a buffer), dropped and cleared ones included, the kept entries must still read back whole.
+        await using var cri = await FakeCriServer.StartInProcessAsync(FakeCriOptions.Default with { JournalCapacity = 50 }, Cancel);
+        var client = new RuntimeService.RuntimeServiceClient(cri.DirectCallInvoker);
+        var sent = new List<string>();
+        for (var i = 0; i < 3_000; i++)
+        {
+            var size = i % 97 == 0 ? 70_000 + i : (i * 37) % 3_000;
+            var version = $"{i}:" + new string((char)('a' + (i % 26)), size);
+            await client.VersionAsync(new VersionRequest { Version = version }, cancellationToken: Cancel);
+            sent.Add(version);
+            if (i == 1_234)
+            {
+                cri.Journal.Clear();
+            }
+        }
+
+        var kept = cri.Journal.Entries;
+        Assert.Equal(sent.TakeLast(50), kept.Select(e => e.RequestAs<VersionRequest>()!.Version));
+        Assert.Equal(Enumerable.Range(2_951, 50).Select(i => (long)i), kept.Select(e => e.Sequence));
+        Assert.All(kept, e => Assert.Equal("fakecri", Assert.IsType<VersionResponse>(e.Response).RuntimeName));
+    }
+
+    [Fact]
     public async Task Requests_ManyConcurrentClients_EveryCallRecordedOnce()
     {
         await using var cri = await FakeCriServer.StartInProcessAsync(cancellationToken: Cancel);

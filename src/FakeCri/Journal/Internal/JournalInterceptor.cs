@@ -77,10 +77,7 @@ internal sealed class JournalInterceptor : Interceptor
     {
         var duration = _runtime.Clock.GetUtcNow() - startedAt;
         var fault = context.UserState.TryGetValue(FaultInterceptor.AppliedKey, out var applied) ? applied as string : null;
-        var requestBytes = SerializedMessage.Of(request as IMessage);
-        var responseBytes = SerializedMessage.Of(response);
-        _journal.Record(sequence => JournalEntry.Serialized(
-            sequence, service, method, startedAt, duration, requestBytes, responseBytes, streamed, status.StatusCode, status.Detail, fault));
+        _journal.Record(service, method, startedAt, duration, request as IMessage, response, streamed, status.StatusCode, status.Detail, fault);
     }
 
     private sealed class CountingWriter<T> : IServerStreamWriter<T>

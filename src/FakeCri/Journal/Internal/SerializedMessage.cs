@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using Google.Protobuf.Reflection;
 
 namespace FakeCri.Journal.Internal;
 
@@ -19,6 +20,13 @@ internal sealed class SerializedMessage : IEquatable<SerializedMessage>
         _bytes = message.ToByteArray();
         _parser = message.Descriptor.Parser;
         ClrType = message.GetType();
+    }
+
+    private SerializedMessage(MessageDescriptor type, byte[] bytes)
+    {
+        _bytes = bytes;
+        _parser = type.Parser;
+        ClrType = type.ClrType;
     }
 
     /// <summary>The message's type, known without parsing.</summary>
@@ -43,6 +51,9 @@ internal sealed class SerializedMessage : IEquatable<SerializedMessage>
 
     /// <summary>A snapshot of <paramref name="message"/>'s bytes, or null for none.</summary>
     public static SerializedMessage? Of(IMessage? message) => message is null ? null : new SerializedMessage(message);
+
+    /// <summary>A message of <paramref name="type"/> whose wire bytes are <paramref name="bytes"/> (not copied).</summary>
+    public static SerializedMessage FromBytes(MessageDescriptor type, byte[] bytes) => new(type, bytes);
 
     /// <summary>Value equality of the messages, as the journal entry's record equality compared them before.</summary>
     public bool Equals(SerializedMessage? other) =>
