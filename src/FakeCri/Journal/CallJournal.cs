@@ -29,7 +29,7 @@ public sealed class CallJournal
 
     // Messages are serialised on the caller's thread, outside the lock, then copied into the ring.
     [ThreadStatic]
-    private static byte[]? t_scratch;
+    private static byte[]? _scratch;
 
     internal CallJournal(int capacity)
     {
@@ -219,12 +219,12 @@ public sealed class CallJournal
         var requestLength = request?.CalculateSize() ?? 0;
         var responseLength = response?.CalculateSize() ?? 0;
         var length = requestLength + responseLength;
-        var scratch = t_scratch is { } kept && kept.Length >= length ? kept : new byte[Math.Max(length, 4096)];
+        var scratch = _scratch is { } kept && kept.Length >= length ? kept : new byte[Math.Max(length, 4096)];
         request?.WriteTo(scratch.AsSpan(0, requestLength));
         response?.WriteTo(scratch.AsSpan(requestLength, responseLength));
         if (length <= 64 * 1024)
         {
-            t_scratch = scratch;
+            _scratch = scratch;
         }
 
         List<TaskCompletionSource<JournalEntry>>? ready = null;
