@@ -36,6 +36,12 @@ public sealed class FakeCriServer : IAsyncDisposable
     private readonly Uri _address;
     private readonly ILogger _logger;
     private readonly StreamingServer _streaming;
+
+    // Made on first use: a served fake whose clients come over the socket never needs its own channel, and
+    // creating one costs start-up time (the channel's code is compiled on the way).
+    private readonly Lazy<GrpcChannel> _channel;
+    private RuntimeService.RuntimeServiceClient? _runtimeClient;
+    private ImageService.ImageServiceClient? _imageClient;
     private int _disposed;
 
     private FakeCriServer(
@@ -64,13 +70,11 @@ public sealed class FakeCriServer : IAsyncDisposable
         _createHandler = createHandler;
         _address = address;
         _logger = logger;
-        Channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
+        _channel = new Lazy<GrpcChannel>(() => GrpcChannel.ForAddress(address, new GrpcChannelOptions
         {
             HttpHandler = createHandler(),
             DisposeHttpClient = true,
-        });
-        RuntimeClient = new RuntimeService.RuntimeServiceClient(Channel);
-        ImageClient = new ImageService.ImageServiceClient(Channel);
+        }));
     }
 
     /// <summary>The options the fake was started with.</summary>
@@ -106,13 +110,13 @@ public sealed class FakeCriServer : IAsyncDisposable
     /// A channel to the fake: backed by the in-process test server, or connected to the first network endpoint.
     /// Owned by the server; disposed with it.
     /// </summary>
-    public GrpcChannel Channel { get; }
+    public GrpcChannel Channel => _channel.Value;
 
     /// <summary>A RuntimeService client on <see cref="Channel"/>.</summary>
-    public RuntimeService.RuntimeServiceClient RuntimeClient { get; }
+    public RuntimeService.RuntimeServiceClient RuntimeClient => _runtimeClient ??= new RuntimeService.RuntimeServiceClient(Channel);
 
     /// <summary>An ImageService client on <see cref="Channel"/>.</summary>
-    public ImageService.ImageServiceClient ImageClient { get; }
+    public ImageService.ImageServiceClient ImageClient => _imageClient ??= new ImageService.ImageServiceClient(Channel);
 
     /// <summary>
     /// Starts a fake reachable only from this process, through an in-memory HTTP/2 server (no sockets, no ports).
@@ -229,7 +233,11 @@ public sealed class FakeCriServer : IAsyncDisposable
             return;
         }
 
-        Channel.Dispose();
+        if (_channel.IsValueCreated)
+        {
+            _channel.Value.Dispose();
+        }
+
         Runtime.CloseEventStreams();
         try
         {

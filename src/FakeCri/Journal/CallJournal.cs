@@ -232,7 +232,7 @@ public sealed class CallJournal
         lock (_gate)
         {
             var call = new JournalCall(
-                ++_sequence, service, method, startedAt, duration, request?.Descriptor, requestLength, response?.Descriptor, responseLength,
+                ++_sequence, service, method, startedAt, duration, request?.GetType(), requestLength, response?.GetType(), responseLength,
                 streamedMessages, code, detail, fault);
             _entries.Add(call, scratch.AsSpan(0, length));
             if (call.IsCall)

@@ -1,4 +1,3 @@
-using Google.Protobuf.Reflection;
 using Grpc.Core;
 
 namespace FakeCri.Journal.Internal;
@@ -10,9 +9,9 @@ internal readonly record struct JournalCall(
     string Method,
     DateTimeOffset StartedAt,
     TimeSpan Duration,
-    MessageDescriptor? RequestType,
+    Type? RequestType,
     int RequestLength,
-    MessageDescriptor? ResponseType,
+    Type? ResponseType,
     int ResponseLength,
     int StreamedMessages,
     StatusCode Code,

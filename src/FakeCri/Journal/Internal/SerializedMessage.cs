@@ -1,5 +1,6 @@
+using System.Collections.Concurrent;
+using System.Reflection;
 using Google.Protobuf;
-using Google.Protobuf.Reflection;
 
 namespace FakeCri.Journal.Internal;
 
@@ -11,6 +12,8 @@ namespace FakeCri.Journal.Internal;
 /// </summary>
 internal sealed class SerializedMessage : IEquatable<SerializedMessage>
 {
+    private static readonly ConcurrentDictionary<Type, MessageParser> Parsers = new();
+
     private readonly byte[] _bytes;
     private readonly MessageParser _parser;
     private IMessage? _parsed;
@@ -18,15 +21,15 @@ internal sealed class SerializedMessage : IEquatable<SerializedMessage>
     private SerializedMessage(IMessage message)
     {
         _bytes = message.ToByteArray();
-        _parser = message.Descriptor.Parser;
+        _parser = ParserOf(message.GetType());
         ClrType = message.GetType();
     }
 
-    private SerializedMessage(MessageDescriptor type, byte[] bytes)
+    private SerializedMessage(Type type, byte[] bytes)
     {
         _bytes = bytes;
-        _parser = type.Parser;
-        ClrType = type.ClrType;
+        _parser = ParserOf(type);
+        ClrType = type;
     }
 
     /// <summary>The message's type, known without parsing.</summary>
@@ -53,7 +56,7 @@ internal sealed class SerializedMessage : IEquatable<SerializedMessage>
     public static SerializedMessage? Of(IMessage? message) => message is null ? null : new SerializedMessage(message);
 
     /// <summary>A message of <paramref name="type"/> whose wire bytes are <paramref name="bytes"/> (not copied).</summary>
-    public static SerializedMessage FromBytes(MessageDescriptor type, byte[] bytes) => new(type, bytes);
+    public static SerializedMessage FromBytes(Type type, byte[] bytes) => new(type, bytes);
 
     /// <summary>Value equality of the messages, as the journal entry's record equality compared them before.</summary>
     public bool Equals(SerializedMessage? other) =>
@@ -62,4 +65,10 @@ internal sealed class SerializedMessage : IEquatable<SerializedMessage>
     public override bool Equals(object? obj) => Equals(obj as SerializedMessage);
 
     public override int GetHashCode() => Message.GetHashCode();
+
+    // The generated static Parser property, found once per type. Not the message's descriptor: reading one builds
+    // the reflection descriptors of the whole proto file, which a served fake's first call should not pay for.
+    private static MessageParser ParserOf(Type type) => Parsers.GetOrAdd(type, static t =>
+        (MessageParser)(t.GetProperty("Parser", BindingFlags.Public | BindingFlags.Static)?.GetValue(null)
+            ?? throw new ArgumentException($"{t} is not a generated protobuf message", nameof(type))));
 }
