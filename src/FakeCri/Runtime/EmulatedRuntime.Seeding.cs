@@ -20,16 +20,9 @@ public sealed partial class EmulatedRuntime
     private List<ContainerBehavior>? _behaviors;
 
     /// <summary>The catalog pulls resolve against: the options' catalog plus images added with <see cref="AddToCatalog"/>.</summary>
-    public ImageCatalog Catalog
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _catalog ??= _options.Images;
-            }
-        }
-    }
+    /// <remarks>Read without the runtime's lock (every RunPodSandbox and pull reads it): a catalog is immutable and
+    /// <see cref="AddToCatalog"/> replaces it whole.</remarks>
+    public ImageCatalog Catalog => Volatile.Read(ref _catalog) ?? _options.Images;
 
     /// <summary>The declared behaviours in force: the options' plus those added with <see cref="AddBehavior"/>.</summary>
     public IReadOnlyList<ContainerBehavior> Behaviors
@@ -49,7 +42,7 @@ public sealed partial class EmulatedRuntime
         ArgumentNullException.ThrowIfNull(image);
         lock (_gate)
         {
-            _catalog = (_catalog ?? _options.Images).With(image);
+            Volatile.Write(ref _catalog, (_catalog ?? _options.Images).With(image));
         }
     }
 
