@@ -25,14 +25,11 @@ internal sealed class FaultInterceptor : Interceptor
         _runtime = runtime;
     }
 
-    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request,
         ServerCallContext context,
-        UnaryServerMethod<TRequest, TResponse> continuation)
-    {
-        await ApplyAsync(request, context).ConfigureAwait(false);
-        return await continuation(request, context).ConfigureAwait(false);
-    }
+        UnaryServerMethod<TRequest, TResponse> continuation) =>
+        _faults.HasRules ? ApplyThenContinueAsync(request, context, continuation) : continuation(request, context);
 
     public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
         TRequest request,
@@ -42,6 +39,17 @@ internal sealed class FaultInterceptor : Interceptor
     {
         await ApplyAsync(request, context).ConfigureAwait(false);
         await continuation(request, responseStream, context).ConfigureAwait(false);
+    }
+
+    private async Task<TResponse> ApplyThenContinueAsync<TRequest, TResponse>(
+        TRequest request,
+        ServerCallContext context,
+        UnaryServerMethod<TRequest, TResponse> continuation)
+        where TRequest : class
+        where TResponse : class
+    {
+        await ApplyAsync(request, context).ConfigureAwait(false);
+        return await continuation(request, context).ConfigureAwait(false);
     }
 
     private async Task ApplyAsync(object request, ServerCallContext context)
