@@ -1,18 +1,38 @@
 using System.Text;
+using FakeCri.Processes.Internal;
 
 namespace FakeCri.Processes;
 
 /// <summary>
 /// A container's file system as its emulated programs see it: an in-memory tree for the image's files and what
 /// scripts write, with mounts mapped onto real host paths (reads and writes go to the host; read-only mounts
-/// refuse writes). Paths are absolute, <c>/</c>-separated; errors are <see cref="EmulatedIOException"/>s whose
+/// refuse writes). The files it starts with may be shared with other containers' file systems, copy-on-write:
+/// what one changes, no other sees. Paths are absolute, <c>/</c>-separated; errors are <see cref="EmulatedIOException"/>s whose
 /// messages read like the kernel's (<c>No such file or directory</c>). Thread-safe.
 /// </summary>
 public sealed class EmulatedFileSystem
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, StringBuilder?> _nodes = new(StringComparer.Ordinal) { ["/"] = null };
-    private readonly List<MountPoint> _mounts = [];
+
+    // The tree is the shared layer it started from, overlaid with this file system's own nodes and deletions
+    // (copy-on-write: a file of the shared layer is copied here when first written). Both are made on first use:
+    // most containers never write.
+    private readonly SharedFileLayer _shared;
+    private Dictionary<string, StringBuilder?>? _own;
+    private HashSet<string>? _deleted;
+    private MountPoint[] _mounts = [];
+
+    /// <summary>Creates a file system holding only the root directory.</summary>
+    public EmulatedFileSystem()
+        : this(SharedFileLayer.Root)
+    {
+    }
+
+    /// <summary>Creates a file system that starts as <paramref name="shared"/> (which it never changes).</summary>
+    internal EmulatedFileSystem(SharedFileLayer shared)
+    {
+        _shared = shared;
+    }
 
     /// <summary>Maps <paramref name="containerPath"/> onto <paramref name="hostPath"/> (a directory or a file).</summary>
     public void Mount(string containerPath, string hostPath, bool readOnly)
@@ -20,9 +40,12 @@ public sealed class EmulatedFileSystem
         var path = Normalize(containerPath);
         lock (_gate)
         {
-            _mounts.RemoveAll(m => m.ContainerPath == path);
-            _mounts.Add(new MountPoint(path, hostPath, readOnly));
-            _mounts.Sort((a, b) => b.ContainerPath.Length.CompareTo(a.ContainerPath.Length)); // longest prefix first
+            var mounts = new List<MountPoint>(_mounts.Length + 1);
+            mounts.AddRange(_mounts);
+            mounts.RemoveAll(m => m.ContainerPath == path);
+            mounts.Add(new MountPoint(path, hostPath, readOnly));
+            mounts.Sort((a, b) => b.ContainerPath.Length.CompareTo(a.ContainerPath.Length)); // longest prefix first
+            _mounts = [.. mounts];
             EnsureParents(path);
         }
     }
@@ -61,7 +84,7 @@ public sealed class EmulatedFileSystem
 
         lock (_gate)
         {
-            return _nodes.TryGetValue(location.Memory!, out var content)
+            return TryFind(location.Memory!, out var content)
                 ? content?.ToString() ?? throw new EmulatedIOException("Is a directory")
                 : throw new EmulatedIOException("No such file or directory");
         }
@@ -100,28 +123,34 @@ public sealed class EmulatedFileSystem
         var memory = location.Memory!;
         lock (_gate)
         {
-            if (!_nodes.TryGetValue(Parent(memory), out var parent) || parent is not null)
+            if (!TryFind(Parent(memory), out var parent) || parent is not null)
             {
                 throw new EmulatedIOException("No such file or directory");
             }
 
-            if (_nodes.TryGetValue(memory, out var existing))
+            if (TryFind(memory, out var existing))
             {
-                if (existing is null)
+                switch (existing)
                 {
-                    throw new EmulatedIOException("Is a directory");
-                }
+                    case null:
+                        throw new EmulatedIOException("Is a directory");
+                    case StringBuilder own:
+                        if (!append)
+                        {
+                            own.Clear();
+                        }
 
-                if (!append)
-                {
-                    existing.Clear();
+                        own.Append(text);
+                        break;
+                    default:
+                        // A shared file: the first write copies it into this file system.
+                        Own[memory] = append ? new StringBuilder((string)existing).Append(text) : new StringBuilder(text);
+                        break;
                 }
-
-                existing.Append(text);
             }
             else
             {
-                _nodes[memory] = new StringBuilder(text);
+                Own[memory] = new StringBuilder(text);
             }
         }
     }
@@ -149,9 +178,9 @@ public sealed class EmulatedFileSystem
         var memory = location.Memory!;
         lock (_gate)
         {
-            if (_nodes.ContainsKey(memory))
+            if (TryFind(memory, out var existing))
             {
-                if (parents && _nodes[memory] is null)
+                if (parents && existing is null)
                 {
                     return;
                 }
@@ -159,13 +188,13 @@ public sealed class EmulatedFileSystem
                 throw new EmulatedIOException("File exists");
             }
 
-            if (!parents && !_nodes.ContainsKey(Parent(memory)))
+            if (!parents && !TryFind(Parent(memory), out _))
             {
                 throw new EmulatedIOException("No such file or directory");
             }
 
             EnsureParents(memory);
-            _nodes[memory] = null;
+            Own[memory] = null;
         }
     }
 
@@ -204,7 +233,7 @@ public sealed class EmulatedFileSystem
         var memory = location.Memory!;
         lock (_gate)
         {
-            if (!_nodes.TryGetValue(memory, out var node) || memory == "/")
+            if (!TryFind(memory, out var node) || memory == "/")
             {
                 throw new EmulatedIOException(memory == "/" ? "Device or resource busy" : "No such file or directory");
             }
@@ -214,9 +243,22 @@ public sealed class EmulatedFileSystem
                 throw new EmulatedIOException("Is a directory");
             }
 
-            foreach (var key in _nodes.Keys.Where(k => k == memory || k.StartsWith(memory + "/", StringComparison.Ordinal)).ToList())
+            var below = memory + "/";
+            if (_own is not null)
             {
-                _nodes.Remove(key);
+                foreach (var key in _own.Keys.Where(k => k == memory || k.StartsWith(below, StringComparison.Ordinal)).ToList())
+                {
+                    _own.Remove(key);
+                }
+            }
+
+            // The shared layer stays as it is: its nodes are hidden here instead.
+            foreach (var key in _shared.Nodes.Keys)
+            {
+                if (key == memory || key.StartsWith(below, StringComparison.Ordinal))
+                {
+                    (_deleted ??= new HashSet<string>(StringComparer.Ordinal)).Add(key);
+                }
             }
         }
     }
@@ -239,7 +281,7 @@ public sealed class EmulatedFileSystem
         var memory = location.Memory!;
         lock (_gate)
         {
-            if (!_nodes.TryGetValue(memory, out var node))
+            if (!TryFind(memory, out var node))
             {
                 throw new EmulatedIOException("No such file or directory");
             }
@@ -251,7 +293,7 @@ public sealed class EmulatedFileSystem
 
             var prefix = memory == "/" ? "/" : memory + "/";
             var names = new SortedSet<string>(StringComparer.Ordinal);
-            foreach (var key in _nodes.Keys.Concat(_mounts.Select(m => m.ContainerPath)))
+            foreach (var key in VisibleNodes().Select(n => n.Key).Concat(_mounts.Select(m => m.ContainerPath)))
             {
                 if (key.Length > prefix.Length && key.StartsWith(prefix, StringComparison.Ordinal))
                 {
@@ -272,7 +314,17 @@ public sealed class EmulatedFileSystem
         {
             lock (_gate)
             {
-                return _nodes.Values.Sum(v => (long)(v?.Length ?? 0));
+                if (_own is null && _deleted is null)
+                {
+                    return _shared.FileChars;
+                }
+
+                return VisibleNodes().Sum(n => n.Value switch
+                {
+                    StringBuilder own => own.Length,
+                    string shared => shared.Length,
+                    _ => 0L,
+                });
             }
         }
     }
@@ -282,7 +334,7 @@ public sealed class EmulatedFileSystem
     {
         lock (_gate)
         {
-            return _nodes.OrderBy(n => n.Key, StringComparer.Ordinal).Select(n => (n.Key, n.Value?.ToString())).ToArray();
+            return VisibleNodes().OrderBy(n => n.Key, StringComparer.Ordinal).Select(n => (n.Key, n.Value?.ToString())).ToArray();
         }
     }
 
@@ -293,6 +345,11 @@ public sealed class EmulatedFileSystem
     /// <summary>Resolves <c>.</c>, <c>..</c> and repeated slashes.</summary>
     public static string Normalize(string path)
     {
+        if (IsNormalized(path))
+        {
+            return path; // the common case, without a new string
+        }
+
         var parts = new List<string>();
         foreach (var part in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
         {
@@ -312,11 +369,110 @@ public sealed class EmulatedFileSystem
         return "/" + string.Join('/', parts);
     }
 
+    /// <summary>
+    /// The missing parent directories of <paramref name="path"/>, as <see cref="Mount"/> makes them for its mount
+    /// point (in memory, whatever is mounted; a parent that is a file stays one).
+    /// </summary>
+    internal void AddParents(string path)
+    {
+        var normalized = Normalize(path);
+        lock (_gate)
+        {
+            EnsureParents(normalized);
+        }
+    }
+
+    /// <summary>Every file and directory as it is now, in memory (mounts aside), frozen for other file systems to start from.</summary>
+    internal SharedFileLayer Freeze()
+    {
+        lock (_gate)
+        {
+            return SharedFileLayer.From(VisibleNodes().Select(n => KeyValuePair.Create(n.Key, n.Value?.ToString())));
+        }
+    }
+
+    /// <summary>Absolute, no empty, <c>.</c> or <c>..</c> segment, no trailing slash (except the root itself).</summary>
+    private static bool IsNormalized(string path)
+    {
+        if (path.Length == 0 || path[0] != '/')
+        {
+            return false;
+        }
+
+        if (path.Length == 1)
+        {
+            return true;
+        }
+
+        var start = 1;
+        for (var i = 1; i <= path.Length; i++)
+        {
+            if (i < path.Length && path[i] != '/')
+            {
+                continue;
+            }
+
+            var length = i - start;
+            if (length == 0 || (path[start] == '.' && (length == 1 || (length == 2 && path[start + 1] == '.'))))
+            {
+                return false;
+            }
+
+            start = i + 1;
+        }
+
+        return true;
+    }
+
+    private Dictionary<string, StringBuilder?> Own => _own ??= new Dictionary<string, StringBuilder?>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The node at <paramref name="path"/>, if any: null for a directory, else the file's content — a
+    /// <see cref="StringBuilder"/> of this file system's own, or a string of the shared layer's. Under the lock.
+    /// </summary>
+    private bool TryFind(string path, out object? content)
+    {
+        if (_own is not null && _own.TryGetValue(path, out var own))
+        {
+            content = own;
+            return true;
+        }
+
+        if (_deleted?.Contains(path) != true && _shared.TryGet(path, out var shared))
+        {
+            content = shared;
+            return true;
+        }
+
+        content = null;
+        return false;
+    }
+
+    /// <summary>Every node as <see cref="TryFind"/> sees it, each path once. Under the lock.</summary>
+    private IEnumerable<KeyValuePair<string, object?>> VisibleNodes()
+    {
+        foreach (var (key, content) in _shared.Nodes)
+        {
+            if (_deleted?.Contains(key) != true && _own?.ContainsKey(key) != true)
+            {
+                yield return KeyValuePair.Create(key, (object?)content);
+            }
+        }
+
+        if (_own is not null)
+        {
+            foreach (var (key, content) in _own)
+            {
+                yield return KeyValuePair.Create(key, (object?)content);
+            }
+        }
+    }
+
     private bool Exists(string memory, out bool isDirectory)
     {
         lock (_gate)
         {
-            var found = _nodes.TryGetValue(memory, out var node);
+            var found = TryFind(memory, out var node);
             isDirectory = found && node is null;
             return found;
         }
@@ -348,7 +504,10 @@ public sealed class EmulatedFileSystem
     {
         for (var parent = Parent(path); parent != "/"; parent = Parent(parent))
         {
-            _nodes.TryAdd(parent, null);
+            if (!TryFind(parent, out _))
+            {
+                Own[parent] = null;
+            }
         }
     }
 
@@ -365,7 +524,7 @@ public sealed class EmulatedFileSystem
         _ => new EmulatedIOException(exception.Message),
     };
 
-    private sealed record MountPoint(string ContainerPath, string HostPath, bool ReadOnly);
+    private readonly record struct MountPoint(string ContainerPath, string HostPath, bool ReadOnly);
 
     private readonly record struct Location(string? Memory, string? Host, bool ReadOnly);
 }

@@ -9,10 +9,16 @@ namespace FakeCri.Processes;
 /// </summary>
 public sealed class EmulatedProcess
 {
-    private readonly ConcurrentQueue<int> _pending = new();
     private readonly CancellationTokenSource _kill;
     private readonly TaskCompletionSource<int> _exit = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Cancelled to end the current sleep: replaced (and the old one cancelled) by every signal but SIGKILL, and
+    // cancelled by a kill through a callback on the kill source, registered with the first sleep. One token to
+    // sleep on, not a linked source per sleep: a running container's main process sleeps for as long as it runs.
     private CancellationTokenSource _wake = new();
+    private int _wakesOnKill;
+
+    // Signals not yet taken; made by the first signal (most processes never get one before they end).
+    private ConcurrentQueue<int>? _pending;
 
     internal EmulatedProcess(int pid, IReadOnlyList<string> argv, EmulatedProcess? parent, long startedAt)
     {
@@ -61,12 +67,34 @@ public sealed class EmulatedProcess
             return;
         }
 
-        _pending.Enqueue(signal);
-        Interlocked.Exchange(ref _wake, new CancellationTokenSource()).Cancel();
+        var pending = Volatile.Read(ref _pending);
+        if (pending is null)
+        {
+            var made = new ConcurrentQueue<int>();
+            pending = Interlocked.CompareExchange(ref _pending, made, null) ?? made;
+        }
+
+        pending.Enqueue(signal);
+        var fresh = new CancellationTokenSource();
+        Interlocked.Exchange(ref _wake, fresh).Cancel();
+        if (_kill.IsCancellationRequested)
+        {
+            // A kill that came meanwhile may have cancelled the old source only.
+            fresh.Cancel();
+        }
     }
 
     /// <summary>The next pending signal, if any.</summary>
-    public bool TakeSignal(out int signal) => _pending.TryDequeue(out signal);
+    public bool TakeSignal(out int signal)
+    {
+        if (Volatile.Read(ref _pending) is { } pending)
+        {
+            return pending.TryDequeue(out signal);
+        }
+
+        signal = 0;
+        return false;
+    }
 
     /// <summary>
     /// Waits <paramref name="duration"/> on <paramref name="clock"/> (forever when null); returns early, with
@@ -89,15 +117,20 @@ public sealed class EmulatedProcess
             return ProcessWake.Killed;
         }
 
+        if (Interlocked.Exchange(ref _wakesOnKill, 1) == 0)
+        {
+            // Runs at once if the kill came already.
+            _kill.Token.UnsafeRegister(static process => Volatile.Read(ref ((EmulatedProcess)process!)._wake).Cancel(), this);
+        }
+
         // Take the wake-up source before looking at the queue: a signal queued after the look cancels this source.
         var wake = Volatile.Read(ref _wake);
-        if (!_pending.IsEmpty)
+        if (Volatile.Read(ref _pending) is { IsEmpty: false })
         {
             return ProcessWake.Signalled;
         }
 
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(Killed, wake.Token);
-        var delay = Task.Delay(duration ?? Timeout.InfiniteTimeSpan, clock, linked.Token);
+        var delay = Task.Delay(duration ?? Timeout.InfiniteTimeSpan, clock, wake.Token);
         await delay.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         return delay.IsCompletedSuccessfully ? ProcessWake.Elapsed
             : Killed.IsCancellationRequested ? ProcessWake.Killed

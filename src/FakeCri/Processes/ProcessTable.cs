@@ -7,7 +7,10 @@ namespace FakeCri.Processes;
 public sealed class ProcessTable
 {
     private readonly Lock _gate = new();
-    private readonly SortedDictionary<int, EmulatedProcess> _live = [];
+
+    // In PID order: PIDs only grow, so a new process goes last. A list rather than a sorted tree: a container
+    // mostly has one or two processes, and a tree cost ~200 bytes for its first.
+    private readonly List<EmulatedProcess> _live = [];
     private int _nextPid = 1;
 
     /// <summary>Registers a new process; remove it with <see cref="Exit"/> when its program ends.</summary>
@@ -16,7 +19,7 @@ public sealed class ProcessTable
         lock (_gate)
         {
             var process = new EmulatedProcess(_nextPid++, argv, parent, startedAt);
-            _live.Add(process.Pid, process);
+            _live.Add(process);
             return process;
         }
     }
@@ -26,7 +29,11 @@ public sealed class ProcessTable
     {
         lock (_gate)
         {
-            _live.Remove(process.Pid);
+            var index = IndexOf(process.Pid);
+            if (index >= 0)
+            {
+                _live.RemoveAt(index);
+            }
         }
 
         process.Complete(exitCode);
@@ -37,7 +44,7 @@ public sealed class ProcessTable
     {
         lock (_gate)
         {
-            return _live.Values.ToArray();
+            return _live.ToArray();
         }
     }
 
@@ -47,7 +54,8 @@ public sealed class ProcessTable
         EmulatedProcess? process;
         lock (_gate)
         {
-            _live.TryGetValue(pid, out process);
+            var index = IndexOf(pid);
+            process = index >= 0 ? _live[index] : null;
         }
 
         process?.Signal(signal);
@@ -61,5 +69,31 @@ public sealed class ProcessTable
         {
             process.Signal(Signals.Kill);
         }
+    }
+
+    /// <summary>Where <paramref name="pid"/> is in the list, or a negative number. Under the lock.</summary>
+    private int IndexOf(int pid)
+    {
+        int low = 0, high = _live.Count - 1;
+        while (low <= high)
+        {
+            var middle = low + ((high - low) / 2);
+            var at = _live[middle].Pid;
+            if (at == pid)
+            {
+                return middle;
+            }
+
+            if (at < pid)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+
+        return -1;
     }
 }

@@ -32,7 +32,7 @@ public sealed partial class EmulatedRuntime
             }
 
             id = container.Id;
-            config = JsonFormatter.Default.Format(container.Config);
+            config = JsonFormatter.Default.Format(container.Config.ToMessage());
             files = container.Context.FileSystem.Snapshot();
         }
 

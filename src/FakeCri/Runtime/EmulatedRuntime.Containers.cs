@@ -31,6 +31,7 @@ public sealed partial class EmulatedRuntime
         string name;
         string podIp;
         PortMapping[] portMappings;
+        SandboxFiles sandboxFiles;
         lock (_gate)
         {
             sandbox = FindSandbox(request.PodSandboxId, "failed to find sandbox id", notFoundIsNull: false)!;
@@ -82,6 +83,7 @@ public sealed partial class EmulatedRuntime
 
             image = lookup.Image;
             podIp = sandbox.Ip;
+            sandboxFiles = sandbox.Files ??= new SandboxFiles();
             portMappings = _options.PodNetwork ? [.. sandbox.Config.PortMappings] : [];
         }
 
@@ -91,14 +93,15 @@ public sealed partial class EmulatedRuntime
         try
         {
             config = request.Config.Clone();
-            user = ResolveUser(config, image.Source);
+            _pool.ShareParts(config);
+            user = _pool.Share(ResolveUser(config, image.Source))!; // only ever cloned into statuses
             var network = _options.PodNetwork
                 ? new Networking.Internal.PodPorts(
                     System.Net.IPAddress.Parse(podIp.Length > 0 ? podIp : "127.0.0.1"),
                     portMappings,
                     _options.LoggerFactory ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance)
                 : null;
-            context = ContainerSetup.Create(config, request.SandboxConfig, podIp, image.Source, user, _clock, network);
+            context = ContainerSetup.Create(config, request.SandboxConfig, podIp, image.Source, user, _clock, network, sandboxFiles, _pool);
         }
         catch
         {
@@ -118,6 +121,8 @@ public sealed partial class EmulatedRuntime
             ? config.StopSignal
             : SignalNumbers.Parse(image.Source.StopSignal) ?? Signal.Sigterm;
         var commandLine = ContainerSetup.CommandLine(config, image.Source);
+        var stdin = config.Stdin;
+        var stored = new StoredContainerConfig(config); // takes the copy over: config is not read after this
         lock (_gate)
         {
             // Meanwhile the sandbox may have been stopped or removed (or the runtime reset): fail as a create
@@ -140,15 +145,15 @@ public sealed partial class EmulatedRuntime
             }
 
             var container = new StoredContainer(
-                id, sandbox.Id, name, config, image.Id, logPath, stopSignal, user, NowNanos(), NextPid(), commandLine, context)
+                id, sandbox.Id, name, stored, image.Id, logPath, stopSignal, user, NowNanos(), NextPid(), commandLine, context)
             {
                 BaseMemoryBytes = (1UL << 20) + (image.Source.Size / 20),
-                Attached = new AttachHub(config.Stdin),
-                Behavior = ResolveBehavior(config, request.SandboxConfig, image.Id),
+                Attached = new AttachHub(stdin),
+                Behavior = ResolveBehavior(stored, request.SandboxConfig, image.Id),
             };
             _containers.Add(id, container);
             _containerIds.Add(id);
-            _containerLabels.Add(container, config.Labels);
+            _containerLabels.Add(container, stored.Labels);
             sandbox.ContainerIds.Add(id);
             PublishLocked(id, ContainerEventType.ContainerCreatedEvent, sandbox);
             return new CreateContainerResponse { ContainerId = id };
@@ -481,15 +486,14 @@ public sealed partial class EmulatedRuntime
 
     private async Task RunMainProcessAsync(StoredContainer container, EmulatedProcess process, ProcessStreams streams)
     {
+        // Cancelled when the main process ends: scheduled behaviour work stops with it. Only made when there is some.
+        var running = container.Behavior?.Logs is { Count: > 0 } ? new CancellationTokenSource() : null;
         foreach (var line in container.Behavior?.Logs ?? [])
         {
-            _ = WriteScheduledLogAsync(line, streams, container.Running.Token);
+            _ = WriteScheduledLogAsync(line, streams, running!.Token);
         }
 
-        // Declared HTTP servers listen exactly while the process runs; a kill closes them synchronously.
-        var serving = container.Context.Network is { } network
-            ? (container.Behavior?.Http ?? []).Select(h => network.ServeHttp(h.Port, "fakecri", _ => (h.Status, h.Body), process.Killed)).ToList()
-            : [];
+        var serving = ServeDeclaredHttp(container, process);
         int code;
         try
         {
@@ -499,10 +503,14 @@ public sealed partial class EmulatedRuntime
         }
         finally
         {
-            serving.ForEach(server => server.Dispose());
+            serving?.ForEach(server => server.Dispose());
         }
 
-        await container.Running.CancelAsync().ConfigureAwait(false);
+        if (running is not null)
+        {
+            await running.CancelAsync().ConfigureAwait(false);
+        }
+
         container.Context.Processes.Exit(process, code);
         lock (_gate)
         {
@@ -521,6 +529,15 @@ public sealed partial class EmulatedRuntime
         container.Log?.Dispose();
         container.ExitRecorded.TrySetResult();
     }
+
+    /// <summary>
+    /// Declared HTTP servers listen exactly while the process runs; a kill closes them synchronously. Null without
+    /// pod networking. A method of its own so that its lambdas' captures are not allocated with every main process.
+    /// </summary>
+    private static List<IDisposable>? ServeDeclaredHttp(StoredContainer container, EmulatedProcess process) =>
+        container.Context.Network is { } network
+            ? (container.Behavior?.Http ?? []).Select(h => network.ServeHttp(h.Port, "fakecri", _ => (h.Status, h.Body), process.Killed)).ToList()
+            : null;
 
     /// <summary>A declared behaviour's program: run for a while (stop signals end it unless ignored), then exit.</summary>
     private async Task<int> RunDeclaredAsync(StoredContainer container, EmulatedProcess process, TimeSpan after)
@@ -558,7 +575,7 @@ public sealed partial class EmulatedRuntime
         }
     }
 
-    private ContainerBehavior? ResolveBehavior(ContainerConfig config, PodSandboxConfig sandbox, string imageId)
+    private ContainerBehavior? ResolveBehavior(StoredContainerConfig config, PodSandboxConfig sandbox, string imageId)
     {
         ContainerBehavior? declared = null;
         foreach (var behavior in CurrentBehaviors())
@@ -775,7 +792,7 @@ public sealed partial class EmulatedRuntime
             ["snapshotKey"] = container.Id,
             ["snapshotter"] = "overlayfs",
             ["runtimeType"] = "io.containerd.runc.v2",
-            ["config"] = ProtoJson(container.Config),
+            ["config"] = ProtoJson(container.Config.ToMessage()),
         };
         return JsonSerializer.Serialize(info);
     }

@@ -21,7 +21,9 @@ public sealed partial class EmulatedRuntime
         RequireNonEmpty(metadata.Name, "config.metadata.name");
         RequireNonEmpty(metadata.Namespace, "config.metadata.namespace");
         RequireNonEmpty(metadata.Uid, "config.metadata.uid");
-        var config = request.Config.Clone();
+        var copy = request.Config.Clone();
+        _pool.ShareParts(copy);
+        var config = new StoredSandboxConfig(copy);
         var name = $"{metadata.Name}_{metadata.Namespace}_{metadata.Uid}_{metadata.Attempt}";
         var sandboxImage = _sandboxImage;
         var sandboxImageSource = Catalog.Find(sandboxImage) ?? ImageCatalog.Synthesize(sandboxImage);
@@ -269,7 +271,7 @@ public sealed partial class EmulatedRuntime
         Network = new PodSandboxNetworkStatus { Ip = sandbox.Ip },
         Linux = new LinuxPodSandboxStatus
         {
-            Namespaces = new Namespace { Options = sandbox.Config.Linux?.SecurityContext?.NamespaceOptions?.Clone() },
+            Namespaces = new Namespace { Options = sandbox.Config.NamespaceOptions?.Clone() },
         },
         Labels = { sandbox.Config.Labels },
         Annotations = { sandbox.Config.Annotations },
@@ -288,7 +290,7 @@ public sealed partial class EmulatedRuntime
             ["snapshotter"] = "overlayfs",
             ["runtimeHandler"] = sandbox.RuntimeHandler,
             ["runtimeType"] = "io.containerd.runc.v2",
-            ["config"] = ProtoJson(sandbox.Config),
+            ["config"] = ProtoJson(sandbox.Config.ToMessage()),
             ["sandboxMetadata"] = new Dictionary<string, object?>
             {
                 ["ID"] = sandbox.Id,

@@ -140,7 +140,7 @@ public sealed partial class EmulatedRuntime
         lock (_gate)
         {
             _sandboxes.TryGet(sandbox.Id, out var stored);
-            sandboxConfig = stored!.Config.Clone();
+            sandboxConfig = stored!.Config.ToMessage();
         }
 
         return Seeding(() =>

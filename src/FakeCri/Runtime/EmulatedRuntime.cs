@@ -37,6 +37,7 @@ public sealed partial class EmulatedRuntime
     private readonly LabelIndex<StoredContainer> _containerLabels = new();
     private readonly NameRegistry _containerNames = new();
     private readonly ImageStore _images = new();
+    private readonly ValuePool _pool = new();
     private readonly HashSet<string> _handlers;
     private readonly ObservedClock _clock;
     private readonly ContainerEventHub _events;

@@ -37,32 +37,36 @@ internal static class Programs
     /// <summary>True for a name this emulation can run (a shell, an applet or a known server).</summary>
     public static bool IsKnown(string name) => Shells.Contains(BaseName(name)) || Applets.Has(BaseName(name)) || Servers.Has(name);
 
-    internal static async Task<int> RunUnguardedAsync(
+    /// <summary>
+    /// The program's task, exceptions and all. Not an async method: it only picks the program, and a running
+    /// container's main process would otherwise keep one more suspended frame for as long as it runs.
+    /// </summary>
+    internal static Task<int> RunUnguardedAsync(
         EmulatedProcess process, ContainerContext container, ProcessStreams streams, IReadOnlyList<string> argv, bool topLevel)
     {
         if (argv.Count == 0)
         {
-            return 0;
+            return Task.FromResult(0);
         }
 
         var name = BaseName(argv[0]);
         if (Shells.Contains(name))
         {
-            return await RunShellAsync(process, container, streams, argv).ConfigureAwait(false);
+            return RunShellAsync(process, container, streams, argv);
         }
 
         if (Applets.Has(name))
         {
-            return await Applets.RunAsync(name, process, container, streams, argv).ConfigureAwait(false);
+            return Applets.RunAsync(name, process, container, streams, argv);
         }
 
         if (Servers.Has(argv[0]) || topLevel)
         {
-            return await Servers.RunAsync(process, container, streams, argv).ConfigureAwait(false);
+            return Servers.RunAsync(process, container, streams, argv);
         }
 
         streams.Stderr.Write($"sh: {argv[0]}: not found\n");
-        return 127;
+        return Task.FromResult(127);
     }
 
     private static async Task<int> RunShellAsync(EmulatedProcess process, ContainerContext container, ProcessStreams streams, IReadOnlyList<string> argv)

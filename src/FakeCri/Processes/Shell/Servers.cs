@@ -13,6 +13,12 @@ internal static class Servers
         "nginx", "httpd", "httpd-foreground", "apache2-foreground", "docker-entrypoint.sh", "pause", "agnhost",
     };
 
+    // Static delegates, not lambdas over isHttpd: those would be allocated with (and kept by) every running server.
+    private static readonly Func<int, bool> Stops = Applets.IsStopSignal;
+    private static readonly Func<int, bool> HttpdStops = signal => Applets.IsStopSignal(signal) || signal == Signals.WindowChange;
+    private static readonly Func<string, (int Status, string Body)> NginxPage = path => DefaultPage(path, DefaultPages.Nginx);
+    private static readonly Func<string, (int Status, string Body)> HttpdPage = path => DefaultPage(path, DefaultPages.Httpd);
+
     public static bool Has(string program) => Known.Contains(Programs.BaseName(program));
 
     public static async Task<int> RunAsync(EmulatedProcess process, ContainerContext container, ProcessStreams streams, IReadOnlyList<string> argv)
@@ -35,10 +41,9 @@ internal static class Servers
         // The server listens for real while it runs (pod networking on): nginx and httpd serve their default pages.
         // SIGKILL closes the sockets synchronously (through process.Killed), before the kill is reported.
         using var listening = container.Network is { } network && (isHttpd || name is "nginx" or "docker-entrypoint.sh")
-            ? network.ServeHttp(80, isHttpd ? "Apache/2.4 (Unix)" : "nginx", path => DefaultPage(path, isHttpd ? DefaultPages.Httpd : DefaultPages.Nginx), process.Killed)
+            ? network.ServeHttp(80, isHttpd ? "Apache/2.4 (Unix)" : "nginx", isHttpd ? HttpdPage : NginxPage, process.Killed)
             : null;
-        var ended = await Applets.WaitAsync(process, container, null, signal => Applets.IsStopSignal(signal) || (isHttpd && signal == Signals.WindowChange))
-            .ConfigureAwait(false);
+        var ended = await Applets.WaitAsync(process, container, null, isHttpd ? HttpdStops : Stops).ConfigureAwait(false);
         return Applets.ExitCode(ended, 0);
     }
 

@@ -9,8 +9,9 @@ namespace FakeCri.Runtime.Internal;
 /// </summary>
 internal sealed class AttachHub
 {
-    private readonly Lock _gate = new();
-    private readonly List<(ProcessOutput Stdout, ProcessOutput Stderr)> _clients = [];
+    // Replaced whole on attach and detach (rare) and read without a lock on every write of the process (often);
+    // no lock or list object per container either.
+    private (ProcessOutput Stdout, ProcessOutput Stderr)[] _clients = [];
 
     public AttachHub(bool stdin)
     {
@@ -26,29 +27,32 @@ internal sealed class AttachHub
     public Action Attach(ProcessOutput stdout, ProcessOutput stderr)
     {
         var client = (stdout, stderr);
-        lock (_gate)
+        Update(clients => [.. clients, client]);
+        return () => Update(clients =>
         {
-            _clients.Add(client);
-        }
+            var index = Array.IndexOf(clients, client);
+            return index < 0 ? clients : [.. clients[..index], .. clients[(index + 1)..]];
+        });
+    }
 
-        return () =>
+    private void Update(Func<(ProcessOutput Stdout, ProcessOutput Stderr)[], (ProcessOutput Stdout, ProcessOutput Stderr)[]> change)
+    {
+        var current = Volatile.Read(ref _clients);
+        while (true)
         {
-            lock (_gate)
+            var seen = Interlocked.CompareExchange(ref _clients, change(current), current);
+            if (ReferenceEquals(seen, current))
             {
-                _clients.Remove(client);
+                return;
             }
-        };
+
+            current = seen;
+        }
     }
 
     private void Broadcast(string text, bool stderr)
     {
-        (ProcessOutput Stdout, ProcessOutput Stderr)[] clients;
-        lock (_gate)
-        {
-            clients = [.. _clients];
-        }
-
-        foreach (var (stdout, errors) in clients)
+        foreach (var (stdout, errors) in Volatile.Read(ref _clients))
         {
             (stderr ? errors : stdout).Write(text);
         }

@@ -20,7 +20,8 @@ internal static class ContainerSetup
             return [.. config.Command, .. config.Args];
         }
 
-        return [.. image.Entrypoint, .. (config.Args.Count > 0 ? config.Args : image.Cmd)];
+        // The image's own command line is built once and shared: nothing changes a command line in place.
+        return config.Args.Count > 0 ? [.. image.Entrypoint, .. config.Args] : ImageSetup.For(image).CommandLine;
     }
 
     /// <summary>The resolv.conf containerd writes: search, then one nameserver per server, then options.</summary>
@@ -50,56 +51,40 @@ internal static class ContainerSetup
         return text.ToString();
     }
 
+    /// <summary>
+    /// The context of a new container. Its file system starts from the image's files, the sandbox's and the
+    /// directories its mounts need (<paramref name="sandboxFiles"/> shares those between the sandbox's containers;
+    /// without it they are built afresh) and holds only the container's own changes and its mounts.
+    /// <paramref name="pool"/>, if given, pools the texts the context keeps.
+    /// </summary>
     public static ContainerContext Create(
         ContainerConfig config, PodSandboxConfig sandbox, string podIp, CatalogImage image, LinuxContainerUser user, TimeProvider clock,
-        Networking.Internal.PodPorts? network = null)
+        Networking.Internal.PodPorts? network = null, SandboxFiles? sandboxFiles = null, ValuePool? pool = null)
     {
         var hostname = sandbox.Hostname.Length > 0 ? sandbox.Hostname : sandbox.Metadata?.Name ?? "localhost";
-        var fs = new EmulatedFileSystem();
-        foreach (var directory in new[] { "/bin", "/dev", "/etc", "/home", "/proc", "/root", "/run", "/sys", "/tmp", "/usr/bin", "/usr/local/bin", "/var/log", "/var/run" })
+        hostname = pool?.Share(hostname) ?? hostname;
+        var mounts = config.Mounts.Where(m => m.ContainerPath.Length > 0 && m.HostPath.Length > 0).ToArray();
+        var shared = ImageSetup.For(image);
+        var files = (sandboxFiles ?? new SandboxFiles()).Layer(
+            shared.Files,
+            hostname + "\n",
+            $"127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n{(podIp.Length > 0 ? podIp : "127.0.0.1")}\t{hostname}\n",
+            ResolvConf(sandbox.DnsConfig),
+            mounts.Select(m => EmulatedFileSystem.Normalize(m.ContainerPath)).ToArray());
+        var fs = new EmulatedFileSystem(files);
+        foreach (var mount in mounts)
         {
-            fs.CreateDirectory(directory, parents: true);
-        }
-
-        var users = image.Users.ToDictionary(u => u.Value.Uid, u => u.Key);
-        var groups = new Dictionary<long, string> { [0] = "root", [1] = "daemon", [33] = "www-data", [100] = "users", [65534] = "nogroup" };
-        foreach (var (name, (uid, gid)) in image.Users)
-        {
-            groups.TryAdd(gid, name);
-        }
-
-        fs.WriteAllText("/etc/hostname", hostname + "\n", append: false);
-        fs.WriteAllText("/etc/hosts", $"127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n{(podIp.Length > 0 ? podIp : "127.0.0.1")}\t{hostname}\n", append: false);
-        fs.WriteAllText("/etc/resolv.conf", ResolvConf(sandbox.DnsConfig), append: false);
-        fs.WriteAllText("/etc/passwd", string.Concat(image.Users.OrderBy(u => u.Value.Uid).Select(u =>
-            $"{u.Key}:x:{u.Value.Uid}:{u.Value.Gid}:{u.Key}:{(u.Value.Uid == 0 ? "/root" : "/home/" + u.Key)}:/bin/sh\n")), append: false);
-        fs.WriteAllText("/etc/group", string.Concat(groups.OrderBy(g => g.Key).Select(g => $"{g.Value}:x:{g.Key}:\n")), append: false);
-
-        foreach (var mount in config.Mounts)
-        {
-            if (mount.ContainerPath.Length == 0 || mount.HostPath.Length == 0)
-            {
-                continue;
-            }
-
             fs.Mount(mount.ContainerPath, ResolveHostPath(mount.HostPath), mount.Readonly);
         }
 
-        var environment = new List<KeyValuePair<string, string>>();
-        foreach (var entry in image.Env)
-        {
-            var equals = entry.IndexOf('=', StringComparison.Ordinal);
-            if (equals > 0)
-            {
-                environment.Add(new(entry[..equals], entry[(equals + 1)..]));
-            }
-        }
-
+        var environment = new List<KeyValuePair<string, string>>(shared.Environment.Count + config.Envs.Count + 3);
+        environment.AddRange(shared.Environment);
         environment.Add(new("HOSTNAME", hostname));
         foreach (var variable in config.Envs)
         {
             environment.RemoveAll(e => e.Key == variable.Key);
-            environment.Add(new(variable.Key, variable.Value.ToStringUtf8()));
+            var value = variable.Value.ToStringUtf8();
+            environment.Add(new(variable.Key, pool?.Share(value) ?? value));
         }
 
         if (!environment.Any(e => e.Key == "HOME"))
@@ -115,8 +100,8 @@ internal static class ContainerSetup
         var workingDirectory = config.WorkingDir.Length > 0 ? config.WorkingDir : image.WorkingDir.Length > 0 ? image.WorkingDir : "/";
         fs.CreateDirectory(workingDirectory, parents: true);
         return new ContainerContext(
-            fs, clock, hostname, environment, EmulatedFileSystem.Normalize(workingDirectory), user.Uid, user.Gid,
-            [.. user.SupplementalGroups], users, groups)
+            fs, clock, hostname, environment.ToArray(), EmulatedFileSystem.Normalize(workingDirectory), user.Uid, user.Gid,
+            user.SupplementalGroups.ToArray(), shared.UserNames, shared.GroupNames)
         {
             Network = network,
         };

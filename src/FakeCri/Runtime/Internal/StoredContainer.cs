@@ -11,11 +11,15 @@ namespace FakeCri.Runtime.Internal;
 /// </summary>
 internal sealed class StoredContainer
 {
+    // Resources are never changed in place (an update replaces the whole object, responses get clones), so the
+    // config's own serve until an update instead of a second copy, and containers without any share this one.
+    private static readonly LinuxContainerResources NoResources = new();
+
     public StoredContainer(
         string id,
         string sandboxId,
         string name,
-        ContainerConfig config,
+        StoredContainerConfig config,
         string imageId,
         string logPath,
         Signal stopSignal,
@@ -37,7 +41,7 @@ internal sealed class StoredContainer
         User = user;
         CreatedAt = createdAt;
         Pid = pid;
-        Resources = config.Linux?.Resources?.Clone() ?? new LinuxContainerResources();
+        Resources = config.Resources ?? NoResources;
     }
 
     public string Id { get; }
@@ -47,7 +51,7 @@ internal sealed class StoredContainer
     /// <summary>The reserved name, <c>container_pod_namespace_uid_attempt</c>.</summary>
     public string Name { get; }
 
-    public ContainerConfig Config { get; }
+    public StoredContainerConfig Config { get; }
 
     /// <summary>The image ID (<c>sha256:...</c>) the image reference resolved to at create.</summary>
     public string ImageId { get; }
@@ -57,8 +61,10 @@ internal sealed class StoredContainer
 
     public Signal StopSignal { get; }
 
+    /// <summary>The resolved user; possibly shared with other containers (pooled), so never changed.</summary>
     public LinuxContainerUser User { get; }
 
+    /// <summary>The resources now: the config's until UpdateContainerResources replaces them. Never changed in place.</summary>
     public LinuxContainerResources Resources { get; set; }
 
     public long CreatedAt { get; set; }
@@ -87,9 +93,6 @@ internal sealed class StoredContainer
 
     /// <summary>The declared behaviour ended it as an OOM kill.</summary>
     public bool OomKilled { get; set; }
-
-    /// <summary>Cancelled when the main process ends: scheduled behaviour work stops with it.</summary>
-    public CancellationTokenSource Running { get; } = new();
 
     /// <summary>Usage set by a test; null fields keep the defaults.</summary>
     public Behaviors.ContainerUsage? Usage { get; set; }

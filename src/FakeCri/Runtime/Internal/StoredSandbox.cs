@@ -8,7 +8,7 @@ namespace FakeCri.Runtime.Internal;
 /// </summary>
 internal sealed class StoredSandbox
 {
-    public StoredSandbox(string id, string name, PodSandboxConfig config, string runtimeHandler, long createdAt, int pid)
+    public StoredSandbox(string id, string name, StoredSandboxConfig config, string runtimeHandler, long createdAt, int pid)
     {
         Id = id;
         Name = name;
@@ -24,7 +24,7 @@ internal sealed class StoredSandbox
     public string Name { get; }
 
     /// <summary>A private copy of the config RunPodSandbox was given.</summary>
-    public PodSandboxConfig Config { get; }
+    public StoredSandboxConfig Config { get; }
 
     public string RuntimeHandler { get; }
 
@@ -37,12 +37,15 @@ internal sealed class StoredSandbox
     /// <summary>The pod IP while the sandbox is READY and not on the host network; empty otherwise.</summary>
     public string Ip { get; set; } = string.Empty;
 
-    public bool HostNetwork => Config.Linux?.SecurityContext?.NamespaceOptions?.Network == NamespaceMode.Node;
+    public bool HostNetwork => Config.NamespaceOptions?.Network == NamespaceMode.Node;
 
     /// <summary>Resources from UpdatePodSandboxResources, shown in the verbose status.</summary>
     public LinuxContainerResources? Overhead { get; set; }
 
     public LinuxContainerResources? Resources { get; set; }
+
+    /// <summary>The files its containers share (see <see cref="SandboxFiles"/>); made with its first container.</summary>
+    public SandboxFiles? Files { get; set; }
 
     /// <summary>The sandbox's containers in creation order, for O(k) per-pod work.</summary>
     public List<string> ContainerIds { get; } = [];
