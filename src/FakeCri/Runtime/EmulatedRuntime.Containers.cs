@@ -624,7 +624,7 @@ public sealed partial class EmulatedRuntime
             ContainerId = id,
             ContainerEventType = type,
             CreatedAt = NowNanos(),
-            PodSandboxStatus = ToStatus(sandbox),
+            PodSandboxStatus = EventSandboxStatusLocked(sandbox),
         };
         foreach (var containerId in sandbox.ContainerIds)
         {
@@ -635,6 +635,24 @@ public sealed partial class EmulatedRuntime
         }
 
         _events.Publish(evt);
+    }
+
+    /// <summary>
+    /// The sandbox status an event carries. Events come in runs for one sandbox in one state (a RunPodSandbox's
+    /// CREATED and STARTED, a pod's container events, a StopPodSandbox's STOPPED then the DELETED of its removal),
+    /// and nothing else in a sandbox's status ever changes, so the last one built is reused while the sandbox and its
+    /// state are the same. Safe to share: the hub serialises it into the backlog and clones it for each subscriber.
+    /// </summary>
+    private Cri.V1.PodSandboxStatus EventSandboxStatusLocked(StoredSandbox sandbox)
+    {
+        if (_lastEventStatus is { } last && ReferenceEquals(last.Sandbox, sandbox) && last.State == sandbox.State)
+        {
+            return last.Status;
+        }
+
+        var status = ToStatus(sandbox);
+        _lastEventStatus = (sandbox, sandbox.State, status);
+        return status;
     }
 
     private void FailStartLocked(StoredContainer container, string message)

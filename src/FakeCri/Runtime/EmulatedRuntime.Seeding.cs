@@ -202,6 +202,7 @@ public sealed partial class EmulatedRuntime
             _containerLabels.Clear();
             _containerNames.Clear();
             _sandboxes.Clear();
+            _lastEventStatus = null;
             _sandboxIds.Clear();
             _sandboxLabels.Clear();
             _sandboxNames.Clear();

@@ -41,6 +41,7 @@ public sealed partial class EmulatedRuntime
     private readonly HashSet<string> _handlers;
     private readonly ObservedClock _clock;
     private readonly ContainerEventHub _events;
+    private (StoredSandbox Sandbox, PodSandboxState State, Cri.V1.PodSandboxStatus Status)? _lastEventStatus;
     private readonly ImageReference _sandboxImage;
     private string _podCidr = string.Empty;
     private int _nextPid = 1000;

@@ -279,6 +279,36 @@ public sealed partial class ContainerProcessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GetContainerEvents_InterleavedSandboxes_EachEventCarriesItsSandboxAsItWasThen()
+    {
+        // Published while nobody listens (kept in the backlog), then handed to the first subscriber: each event's
+        // sandbox status is that event's sandbox in its state at the time, however events of two pods interleave.
+        var a = await _cri.RunPodAsync(Kubelet.PodConfig("ev-a"), Cancel);
+        var b = await _cri.RunPodAsync(Kubelet.PodConfig("ev-b"), Cancel);
+        await _cri.RuntimeClient.StopPodSandboxAsync(new StopPodSandboxRequest { PodSandboxId = b }, cancellationToken: Cancel);
+        await _cri.RuntimeClient.StopPodSandboxAsync(new StopPodSandboxRequest { PodSandboxId = a }, cancellationToken: Cancel);
+        await _cri.RuntimeClient.RemovePodSandboxAsync(new RemovePodSandboxRequest { PodSandboxId = a }, cancellationToken: Cancel);
+
+        using var events = _cri.RuntimeClient.GetContainerEvents(new GetEventsRequest(), cancellationToken: Cancel);
+        var seen = new List<(string Event, string Sandbox, PodSandboxState State, string Name)>();
+        while (seen.Count < 7 && await events.ResponseStream.MoveNext(Cancel))
+        {
+            var current = events.ResponseStream.Current;
+            if (current.ContainerId == a || current.ContainerId == b)
+            {
+                var status = current.PodSandboxStatus;
+                seen.Add((current.ContainerId, status.Id, status.State, status.Metadata.Name));
+            }
+        }
+
+        var ready = PodSandboxState.SandboxReady;
+        var notReady = PodSandboxState.SandboxNotready;
+        Assert.Equal(
+            [(a, a, ready, "ev-a"), (a, a, ready, "ev-a"), (b, b, ready, "ev-b"), (b, b, ready, "ev-b"), (b, b, notReady, "ev-b"), (a, a, notReady, "ev-a"), (a, a, notReady, "ev-a")],
+            seen);
+    }
+
+    [Fact]
     public async Task StartContainer_ImageDefaultCommand_NginxServesUntilStopped()
     {
         await _cri.PullAsync("nginx", Cancel);
