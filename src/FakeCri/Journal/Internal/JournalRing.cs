@@ -74,14 +74,12 @@ internal sealed class JournalRing
         return slot.Entry ??= Materialize(slot);
     }
 
-    /// <summary>Forgets every entry; the chunks stay for reuse.</summary>
+    /// <summary>Forgets every entry and gives its memory back (a cleared journal holds nothing).</summary>
     public void Clear()
     {
-        for (var i = 0; i < _count; i++)
-        {
-            Release(ref _slots[(_oldest + i) % _slots.Length]);
-        }
-
+        _slots = new Slot[Math.Min(_capacity, 64)];
+        _freeChunks.Clear();
+        _current = null;
         _oldest = 0;
         _count = 0;
     }
