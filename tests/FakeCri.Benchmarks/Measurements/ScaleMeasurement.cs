@@ -114,13 +114,20 @@ public static class ScaleMeasurement
         var byUid = new ListContainersRequest { Filter = new ContainerFilter { LabelSelector = { ["io.kubernetes.pod.uid"] = middle.Config.Metadata.Uid } } };
         var byNamespace = new ListContainersRequest { Filter = new ContainerFilter { LabelSelector = { ["io.kubernetes.pod.namespace"] = "ns-3" } } };
         Console.WriteLine($"ListContainers at {containers:N0} containers (median of {listCalls} calls; runtime = in-process call, direct = through the direct invoker)");
-        Console.WriteLine($"  {"filter",-42} {"matches",8} {"runtime",12} {"direct",12}");
+        Console.WriteLine($"  {"filter",-42} {"matches",8} {"runtime",12} {"direct",12}   of the runtime call: GC pause, gen0/gen1/gen2 collections");
         foreach (var (name, request) in new[] { ("pod_sandbox_id", byPod), ("label io.kubernetes.pod.uid (one pod)", byUid), ("label io.kubernetes.pod.namespace (1/10)", byNamespace) })
         {
             var matches = full.Runtime.ListContainers(request).Containers.Count;
+            // Where a large answer's time goes: the collections that run while it is built, promoting what is built so far.
+            var pausedBefore = GC.GetTotalPauseDuration();
+            var collectionsBefore = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
             var runtime = Time(listCalls, () => full.Runtime.ListContainers(request));
+            var paused = (GC.GetTotalPauseDuration() - pausedBefore).TotalMicroseconds / listCalls;
+            var gc = string.Create(
+                CultureInfo.InvariantCulture,
+                $"{(GC.CollectionCount(0) - collectionsBefore.Item1) / (double)listCalls:F1}/{(GC.CollectionCount(1) - collectionsBefore.Item2) / (double)listCalls:F1}/{(GC.CollectionCount(2) - collectionsBefore.Item3) / (double)listCalls:F1}");
             var direct = await TimeAsync(listCalls, () => fullClient.ListContainersAsync(request).ResponseAsync);
-            Console.WriteLine($"  {name,-42} {matches,8:N0} {Us(runtime),12} {Us(direct),12}");
+            Console.WriteLine($"  {name,-42} {matches,8:N0} {Us(runtime),12} {Us(direct),12}   {Us(paused),10} {gc}");
         }
 
         GC.KeepAlive(sandboxes);
