@@ -15,6 +15,10 @@ namespace FakeCri.Benchmarks.Measurements;
 /// </summary>
 public static class ScaleMeasurement
 {
+    private const string GcPause = "gc pause per call";
+    private const string Gen0 = "gen0 per 1,000 calls";
+    private const string Gen1 = "gen1 per 1,000 calls";
+
     public static async Task<int> RunAsync(string[] arguments)
     {
         var args = new MeasurementArgs(arguments);
@@ -86,6 +90,8 @@ public static class ScaleMeasurement
         var ratios = new Dictionary<string, List<double>> { ["RunPodSandbox"] = [], ["CreateContainer"] = [], ["ContainerStatus"] = [] };
         var emptyMedians = ratios.Keys.ToDictionary(k => k, _ => new List<double>());
         var fullMedians = ratios.Keys.ToDictionary(k => k, _ => new List<double>());
+        var emptyGc = new[] { GcPause, Gen0, Gen1 }.ToDictionary(k => k, _ => new List<double>());
+        var fullGc = emptyGc.Keys.ToDictionary(k => k, _ => new List<double>());
         for (var round = 0; round < rounds; round++)
         {
             // Alternate which fake goes first, so drift in the machine's speed hits both alike.
@@ -99,6 +105,12 @@ public static class ScaleMeasurement
                 fullMedians[name].Add(f[name]);
                 ratios[name].Add(f[name] / e[name]);
             }
+
+            foreach (var name in emptyGc.Keys)
+            {
+                emptyGc[name].Add(e[name]);
+                fullGc[name].Add(f[name]);
+            }
         }
 
         Console.WriteLine($"latency at {pods:N0}/{containers:N0} vs empty (direct invoker; {rounds} rounds of {samples} calls each, alternating; medians)");
@@ -107,6 +119,10 @@ public static class ScaleMeasurement
         {
             Console.WriteLine($"  {name,-16} {Us(Percentiles.Median(emptyMedians[name])),12} {Us(Percentiles.Median(fullMedians[name])),12} {Percentiles.Median(ratios[name]),14:F2}");
         }
+
+        // What the garbage collector adds at size: the heap's 100,000 live containers make each collection dearer.
+        Console.WriteLine($"  {"GC pause per call",-24} {Us(Percentiles.Median(emptyGc[GcPause])),12} {Us(Percentiles.Median(fullGc[GcPause])),12}");
+        Console.WriteLine($"  {"gen0 / gen1 per 1,000",-24} {Percentiles.Median(emptyGc[Gen0]),6:F1} / {Percentiles.Median(emptyGc[Gen1]),3:F1} {Percentiles.Median(fullGc[Gen0]),6:F1} / {Percentiles.Median(fullGc[Gen1]),3:F1}");
 
         Console.WriteLine();
         var middle = sandboxes[pods / 2];
@@ -178,6 +194,9 @@ public static class ScaleMeasurement
         var create = new List<double>(count);
         var status = new List<double>(count);
         var made = new List<string>(count);
+        var pausedBefore = GC.GetTotalPauseDuration();
+        var gen0Before = GC.CollectionCount(0);
+        var gen1Before = GC.CollectionCount(1);
         for (var i = 0; i < count; i++)
         {
             var config = KubeletRequests.Pod($"sample-{tag}-{i}", "sampling");
@@ -197,6 +216,10 @@ public static class ScaleMeasurement
             status.Add(Stopwatch.GetElapsedTime(started).TotalMicroseconds);
         }
 
+        // Calls per round: 3 timed + StartContainer. The pause and collections are for the whole round.
+        var pausedPerCall = (GC.GetTotalPauseDuration() - pausedBefore).TotalMicroseconds / (count * 4);
+        var gen0PerThousand = (GC.CollectionCount(0) - gen0Before) * 1000.0 / (count * 4);
+        var gen1PerThousand = (GC.CollectionCount(1) - gen1Before) * 1000.0 / (count * 4);
         foreach (var podId in made)
         {
             await client.StopPodSandboxAsync(new StopPodSandboxRequest { PodSandboxId = podId });
@@ -208,6 +231,9 @@ public static class ScaleMeasurement
             ["RunPodSandbox"] = Percentiles.Median(run),
             ["CreateContainer"] = Percentiles.Median(create),
             ["ContainerStatus"] = Percentiles.Median(status),
+            [GcPause] = pausedPerCall,
+            [Gen0] = gen0PerThousand,
+            [Gen1] = gen1PerThousand,
         };
     }
 
