@@ -211,7 +211,7 @@ public sealed class CallJournal
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    /// <summary>Records a call or fault, giving it the next sequence number.</summary>
+    /// <summary>Records a call or fault, giving it the next sequence number; the messages are serialised here.</summary>
     internal void Record(
         string service, string method, DateTimeOffset startedAt, TimeSpan duration, IMessage? request, IMessage? response, int streamedMessages,
         StatusCode code, string detail, string? fault)
@@ -227,14 +227,27 @@ public sealed class CallJournal
             _scratch = scratch;
         }
 
+        Record(
+            service, method, startedAt, duration, request?.GetType(), scratch.AsSpan(0, requestLength), response?.GetType(),
+            scratch.AsSpan(requestLength, responseLength), streamedMessages, code, detail, fault);
+    }
+
+    /// <summary>
+    /// Records a call whose messages' wire bytes are already at hand (a door that has them: see
+    /// <see cref="IWireBytesContext"/>), giving it the next sequence number.
+    /// </summary>
+    internal void Record(
+        string service, string method, DateTimeOffset startedAt, TimeSpan duration, Type? requestType, ReadOnlySpan<byte> request,
+        Type? responseType, ReadOnlySpan<byte> response, int streamedMessages, StatusCode code, string detail, string? fault)
+    {
         List<TaskCompletionSource<JournalEntry>>? ready = null;
         JournalEntry? entry = null;
         lock (_gate)
         {
             var call = new JournalCall(
-                ++_sequence, service, method, startedAt, duration, request?.GetType(), requestLength, response?.GetType(), responseLength,
-                streamedMessages, code, detail, fault);
-            _entries.Add(call, scratch.AsSpan(0, length));
+                ++_sequence, service, method, startedAt, duration, requestType, request.Length, responseType, response.Length, streamedMessages, code,
+                detail, fault);
+            _entries.Add(call, request, response);
             if (call.IsCall)
             {
                 for (var i = _waiters.Count - 1; i >= 0; i--)

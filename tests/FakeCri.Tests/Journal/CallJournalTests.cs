@@ -2,6 +2,7 @@ using System.Text.Json;
 using FakeCri.Cri.V1;
 using FakeCri.Journal;
 using FakeCri.Tests.Infrastructure;
+using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.Extensions.Time.Testing;
 
@@ -185,6 +186,24 @@ public sealed class CallJournalTests
         Assert.Equal(sent.TakeLast(50), kept.Select(e => e.RequestAs<VersionRequest>()!.Version));
         Assert.Equal(Enumerable.Range(2_951, 50).Select(i => (long)i), kept.Select(e => e.Sequence));
         Assert.All(kept, e => Assert.Equal("fakecri", Assert.IsType<VersionResponse>(e.Response).RuntimeName));
+    }
+
+    [Fact]
+    public async Task Entries_DirectDoor_KeepTheBytesThatCrossedTheDoor()
+    {
+        // The direct door hands the journal the request's bytes and sends the response bytes the journal made: what
+        // the journal shows must still be exactly what the client sent and received.
+        await using var cri = await FakeCriServer.StartInProcessAsync(cancellationToken: Cancel);
+        var client = new RuntimeService.RuntimeServiceClient(cri.DirectCallInvoker);
+        var run = new RunPodSandboxRequest { Config = Kubelet.PodConfig("wire") };
+        var id = (await client.RunPodSandboxAsync(run, cancellationToken: Cancel)).PodSandboxId;
+        var received = await client.PodSandboxStatusAsync(new PodSandboxStatusRequest { PodSandboxId = id, Verbose = true }, cancellationToken: Cancel);
+
+        Assert.Equal(run.ToByteArray(), cri.Journal.Last("RunPodSandbox")!.Request!.ToByteArray());
+        var status = cri.Journal.Last("PodSandboxStatus")!;
+        Assert.Equal(received.ToByteArray(), status.Response!.ToByteArray());
+        Assert.Equal(id, Assert.IsType<PodSandboxStatusRequest>(status.Request).PodSandboxId);
+        Assert.Equal("wire", received.Status.Metadata.Name);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using FakeCri.Journal.Internal;
 using Grpc.Core;
 
 namespace FakeCri.Hosting.Internal;
@@ -6,12 +7,13 @@ namespace FakeCri.Hosting.Internal;
 /// The server-side view of one call made through the <see cref="DirectCallInvoker"/>: the client's headers,
 /// deadline and cancellation, and the trailers and status the handler sets.
 /// </summary>
-internal sealed class DirectServerCallContext : ServerCallContext
+internal sealed class DirectServerCallContext : ServerCallContext, IWireBytesContext
 {
     private readonly Metadata _requestHeaders;
     private readonly CancellationToken _cancellationToken;
     private readonly DateTime _deadline;
     private readonly TaskCompletionSource<Metadata> _responseHeaders = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private (object? Response, byte[]? Bytes) _responseBytes;
 
     public DirectServerCallContext(string method, Metadata requestHeaders, DateTime deadline, CancellationToken cancellationToken)
     {
@@ -22,6 +24,19 @@ internal sealed class DirectServerCallContext : ServerCallContext
     }
 
     public string MethodName { get; }
+
+    /// <inheritdoc/>
+    public byte[]? RequestBytes { get; set; }
+
+    /// <inheritdoc/>
+    public void UseResponseBytes(object response, byte[] bytes) => _responseBytes = (response, bytes);
+
+    /// <summary>The bytes offered for <paramref name="response"/> (this very object), if any.</summary>
+    public bool TryTakeResponseBytes(object? response, out byte[] bytes)
+    {
+        bytes = _responseBytes.Bytes!;
+        return response is not null && ReferenceEquals(_responseBytes.Response, response) && bytes is not null;
+    }
 
     /// <summary>Completes with the response headers once the handler sends them or the call ends.</summary>
     public Task<Metadata> ResponseHeaders => _responseHeaders.Task;

@@ -36,9 +36,12 @@ internal sealed class DirectServiceBinder : ServiceBinderBase
 
         Unary[method.FullName] = async (bytes, context) =>
         {
+            context.RequestBytes = bytes;
             var request = DirectMarshalling.Deserialize(method.RequestMarshaller, bytes);
             var response = await pipeline(request, context).ConfigureAwait(false);
-            return DirectMarshalling.Serialize(method.ResponseMarshaller, response);
+            return context.TryTakeResponseBytes(response, out var serialized)
+                ? serialized
+                : DirectMarshalling.Serialize(method.ResponseMarshaller, response);
         };
     }
 
@@ -55,6 +58,7 @@ internal sealed class DirectServiceBinder : ServiceBinderBase
 
         ServerStreaming[method.FullName] = (bytes, context, sink) =>
         {
+            context.RequestBytes = bytes;
             var request = DirectMarshalling.Deserialize(method.RequestMarshaller, bytes);
             return pipeline(request, new SerializingWriter<TResponse>(method.ResponseMarshaller, sink, context.CancellationToken), context);
         };

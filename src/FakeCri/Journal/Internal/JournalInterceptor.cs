@@ -77,6 +77,21 @@ internal sealed class JournalInterceptor : Interceptor
     {
         var duration = _runtime.Clock.GetUtcNow() - startedAt;
         var fault = context.UserState.TryGetValue(FaultInterceptor.AppliedKey, out var applied) ? applied as string : null;
+        if (context is IWireBytesContext { RequestBytes: { } requestBytes } wire && request is IMessage message)
+        {
+            // The journal is the outermost interceptor: nothing changes the response between here and the door.
+            var responseBytes = response?.ToByteArray();
+            if (responseBytes is not null)
+            {
+                wire.UseResponseBytes(response!, responseBytes);
+            }
+
+            _journal.Record(
+                service, method, startedAt, duration, message.GetType(), requestBytes, response?.GetType(), responseBytes, streamed,
+                status.StatusCode, status.Detail, fault);
+            return;
+        }
+
         _journal.Record(service, method, startedAt, duration, request as IMessage, response, streamed, status.StatusCode, status.Detail, fault);
     }
 

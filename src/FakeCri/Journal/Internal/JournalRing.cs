@@ -29,11 +29,8 @@ internal sealed class JournalRing
     /// <summary>How many entries the ring holds.</summary>
     public int Count => _count;
 
-    /// <summary>
-    /// Adds an entry, dropping the oldest when full. <paramref name="messages"/> holds the request's bytes followed
-    /// by the response's.
-    /// </summary>
-    public void Add(in JournalCall call, ReadOnlySpan<byte> messages)
+    /// <summary>Adds an entry with its request's and response's wire bytes, dropping the oldest when full.</summary>
+    public void Add(in JournalCall call, ReadOnlySpan<byte> request, ReadOnlySpan<byte> response)
     {
         if (_count == _slots.Length && _count < _capacity)
         {
@@ -54,8 +51,9 @@ internal sealed class JournalRing
             _count--;
         }
 
-        var chunk = Reserve(messages.Length, out var offset);
-        messages.CopyTo(chunk.Bytes.AsSpan(offset));
+        var chunk = Reserve(request.Length + response.Length, out var offset);
+        request.CopyTo(chunk.Bytes.AsSpan(offset));
+        response.CopyTo(chunk.Bytes.AsSpan(offset + request.Length));
         chunk.Live++;
         _slots[(_oldest + _count) % _slots.Length] = new Slot(call, chunk, offset);
         _count++;
