@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using FakeCri.Benchmarks.Hosting;
 using FakeCri.Cri.V1;
 using FakeCri.Images;
@@ -27,6 +28,7 @@ public static class ScaleMeasurement
         var rounds = args.Int("--rounds", 7);
         var samples = args.Int("--samples", 200);
         var listCalls = args.Int("--list-calls", 50);
+        var profileCalls = args.Int("--profile-calls", 0);
 
         await using var empty = await FakeCriServer.StartInProcessAsync();
         await using var full = await FakeCriServer.StartInProcessAsync();
@@ -124,6 +126,14 @@ public static class ScaleMeasurement
         Console.WriteLine($"  {"GC pause per call",-24} {Us(Percentiles.Median(emptyGc[GcPause])),12} {Us(Percentiles.Median(fullGc[GcPause])),12}");
         Console.WriteLine($"  {"gen0 / gen1 per 1,000",-24} {Percentiles.Median(emptyGc[Gen0]),6:F1} / {Percentiles.Median(emptyGc[Gen1]),3:F1} {Percentiles.Median(fullGc[Gen0]),6:F1} / {Percentiles.Median(fullGc[Gen1]),3:F1}");
 
+        if (profileCalls > 0)
+        {
+            // For a sampling profiler (dotnet-trace): the same pod lifecycles on each fake, in methods of their own,
+            // so the profile can compare where RunPodSandbox's time goes at size and empty.
+            await ProfileFullAsync(fullClient, profileCalls);
+            await ProfileEmptyAsync(emptyClient, profileCalls);
+        }
+
         Console.WriteLine();
         var middle = sandboxes[pods / 2];
         var byPod = new ListContainersRequest { Filter = new ContainerFilter { PodSandboxId = middle.Id } };
@@ -185,6 +195,22 @@ public static class ScaleMeasurement
         var afterConfig = Heap();
         GC.KeepAlive(held);
         return ((afterContext - before) / (double)Count, (afterConfig - cleared) / (double)Count);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Task ProfileFullAsync(RuntimeService.RuntimeServiceClient client, int calls) => PodLifecyclesAsync(client, "profile-full", calls);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Task ProfileEmptyAsync(RuntimeService.RuntimeServiceClient client, int calls) => PodLifecyclesAsync(client, "profile-empty", calls);
+
+    private static async Task PodLifecyclesAsync(RuntimeService.RuntimeServiceClient client, string tag, int calls)
+    {
+        for (var i = 0; i < calls; i++)
+        {
+            var id = (await client.RunPodSandboxAsync(new RunPodSandboxRequest { Config = KubeletRequests.Pod($"{tag}-{i}", "profiling") })).PodSandboxId;
+            await client.StopPodSandboxAsync(new StopPodSandboxRequest { PodSandboxId = id });
+            await client.RemovePodSandboxAsync(new RemovePodSandboxRequest { PodSandboxId = id });
+        }
     }
 
     /// <summary>One round: <paramref name="count"/> RunPodSandbox, CreateContainer and ContainerStatus calls, timed one by one; the objects are removed after.</summary>
