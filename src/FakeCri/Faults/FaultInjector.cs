@@ -31,7 +31,6 @@ public sealed class FaultInjector
     private CancellationTokenSource _scheduled = new();
     private Random _random;
     private int _nextId = 1;
-    private int _ruleCount;
 
     internal FaultInjector(EmulatedRuntime runtime, CallJournal journal, int seed)
     {
@@ -139,7 +138,6 @@ public sealed class FaultInjector
         {
             var added = rule with { Id = _nextId++ };
             _rules.Add((added, added.Times));
-            Volatile.Write(ref _ruleCount, _rules.Count);
             return added;
         }
     }
@@ -156,9 +154,7 @@ public sealed class FaultInjector
     {
         lock (_gate)
         {
-            var removed = _rules.RemoveAll(r => r.Rule.Id == ruleId) > 0;
-            Volatile.Write(ref _ruleCount, _rules.Count);
-            return removed;
+            return _rules.RemoveAll(r => r.Rule.Id == ruleId) > 0;
         }
     }
 
@@ -191,7 +187,6 @@ public sealed class FaultInjector
         lock (_gate)
         {
             _rules.Clear();
-            Volatile.Write(ref _ruleCount, 0);
             _random = new Random(_seed);
             scheduled = _scheduled;
             _scheduled = new CancellationTokenSource();
@@ -206,10 +201,11 @@ public sealed class FaultInjector
     /// The faults that apply to one call, consuming a use of each: the total latency, and the failure (if any).
     /// </summary>
     /// <summary>
-    /// Whether any rule is in force, read without the lock: calls check it first, so a fake without faults adds no
-    /// lock to every call. A rule added while a call passes applies to that call or not, as if a moment earlier or later.
+    /// Whether any rule is in force, read without the lock (a list's count is one int): calls check it first, so a
+    /// fake without faults adds no lock to every call. A rule added while a call passes applies to that call or not,
+    /// as if a moment earlier or later.
     /// </summary>
-    internal bool HasRules => Volatile.Read(ref _ruleCount) > 0;
+    internal bool HasRules => _rules.Count > 0;
 
     internal (TimeSpan Latency, FaultRule? Failure, IReadOnlyList<FaultRule> Applied) Decide(Func<FaultCall> describe)
     {
@@ -252,7 +248,6 @@ public sealed class FaultInjector
                     if (left <= 1)
                     {
                         _rules.RemoveAt(i--);
-                        Volatile.Write(ref _ruleCount, _rules.Count);
                     }
                     else
                     {

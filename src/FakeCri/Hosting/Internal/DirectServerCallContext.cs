@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using FakeCri.Journal.Internal;
 using Grpc.Core;
 
@@ -32,10 +33,10 @@ internal sealed class DirectServerCallContext : ServerCallContext, IWireBytesCon
     public void UseResponseBytes(object response, byte[] bytes) => _responseBytes = (response, bytes);
 
     /// <summary>The bytes offered for <paramref name="response"/> (this very object), if any.</summary>
-    public bool TryTakeResponseBytes(object? response, out byte[] bytes)
+    public bool TryTakeResponseBytes(object? response, [NotNullWhen(true)] out byte[]? bytes)
     {
-        bytes = _responseBytes.Bytes!;
-        return response is not null && ReferenceEquals(_responseBytes.Response, response) && bytes is not null;
+        bytes = response is not null && ReferenceEquals(_responseBytes.Response, response) ? _responseBytes.Bytes : null;
+        return bytes is not null;
     }
 
     /// <summary>Completes with the response headers once the handler sends them or the call ends.</summary>

@@ -21,7 +21,7 @@ internal static class CriMethod
         var slash = path.LastIndexOf('/');
         var parts = (slash > 1 ? path[1..slash] : string.Empty, slash >= 0 ? path[(slash + 1)..] : path);
 
-        // Unknown paths (a client calling a method nobody serves) are not remembered: their number is unbounded.
+        // At most 256 paths are remembered: the services have a few dozen, and a client may send any number of others.
         return Split.Count < 256 ? Split.GetOrAdd(path, parts) : parts;
     }
 }
